@@ -1,0 +1,248 @@
+// Package environments loads and validates the per-environment configuration
+// files (environments/<name>.json) that drive the stacks: the tfvars of this app.
+//
+// A field left out of a file takes the default from Defaults. The defaults are
+// the safe, production-shaped values; dev.json spells out what it relaxes.
+package environments
+
+// Environment is one validated environment file.
+type Environment struct {
+	// Name comes from the file name (dev.json -> "dev"), never from the file.
+	Name string `json:"-"`
+	// File is the path the environment was read from, for error messages.
+	File string `json:"-"`
+
+	// Region is the AWS region of the stack. Default: "us-east-1".
+	Region string `json:"region"`
+	// ProjectName prefixes every resource name: <project>-<env>-<thing>.
+	// Default: "n8n-builder".
+	ProjectName string `json:"projectName"`
+	// Protected keeps data on destroy: ALB deletion protection, S3 versioning
+	// and no force_destroy, ECR without force_delete, a secret recovery window.
+	// Default: true. dev sets false so `terraform destroy` leaves nothing behind.
+	Protected bool `json:"protected"`
+	// LogRetentionDays is the retention of the container log group.
+	// Default: 30. One of the values CloudWatch Logs accepts.
+	LogRetentionDays int `json:"logRetentionDays"`
+	// DomainName is the custom domain of the UI (the bridge is api.<domain>).
+	// Default: none (CloudFront and ALB default names).
+	DomainName string `json:"domainName"`
+	// HostedZoneID is the Route 53 zone of DomainName. When set, certificates are
+	// created and validated through DNS and alias records are added.
+	// Default: none (bring certificates and DNS yourself).
+	HostedZoneID string `json:"hostedZoneId"`
+
+	Network      Network      `json:"network"`
+	Bridge       Bridge       `json:"bridge"`
+	ECR          ECR          `json:"ecr"`
+	Secret       Secret       `json:"secret"`
+	LoadBalancer LoadBalancer `json:"loadBalancer"`
+	UI           UI           `json:"ui"`
+	WAF          WAF          `json:"waf"`
+	// Backend stores state in S3 when set. Default: local state next to the
+	// project (terraform.<env>.tfstate).
+	Backend *Backend `json:"backend"`
+}
+
+// Network configures the VPC.
+type Network struct {
+	// VpcCidr is the VPC's IPv4 range, /16 to /24. Default: "10.0.0.0/16".
+	VpcCidr string `json:"vpcCidr"`
+	// AvailabilityZones are the two AZs the subnets go into. Required: nothing
+	// may ask AWS at plan time.
+	AvailabilityZones []string `json:"availabilityZones"`
+	// PublicSubnetCidrs and PrivateSubnetCidrs, one per AZ. Default: derived
+	// from VpcCidr (four equal blocks of a sixteenth of the VPC each).
+	PublicSubnetCidrs  []string `json:"publicSubnetCidrs"`
+	PrivateSubnetCidrs []string `json:"privateSubnetCidrs"`
+	// BridgeEgressPorts are the TCP ports the bridge tasks may open to the
+	// internet (through NAT). Default: [443]. Add e.g. 5678 if your n8n API is
+	// served over plain HTTP on its own port.
+	BridgeEgressPorts []int `json:"bridgeEgressPorts"`
+	// NatMode is "single" (one NAT gateway, cheap) or "perAz" (one per AZ,
+	// survives an AZ outage). Default: "perAz".
+	NatMode string `json:"natMode"`
+	// FlowLogs sends VPC flow logs to CloudWatch Logs.
+	FlowLogs FlowLogs `json:"flowLogs"`
+}
+
+// NAT modes.
+const (
+	NatSingle = "single"
+	NatPerAZ  = "perAz"
+)
+
+// FlowLogs configures VPC flow logs.
+type FlowLogs struct {
+	// Enabled turns flow logs on. Default: true.
+	Enabled bool `json:"enabled"`
+	// RetentionDays of the flow log group. Default: 30.
+	RetentionDays int `json:"retentionDays"`
+}
+
+// Bridge configures the bridge server's ECS service.
+type Bridge struct {
+	// Cpu units of the task, a Fargate size. Default: 2048 (2 vCPU).
+	Cpu int `json:"cpu"`
+	// Memory of the task in MiB, valid for Cpu. Default: 4096.
+	Memory int `json:"memory"`
+	// DesiredCount of tasks (the minimum when autoscaling). Default: 1.
+	DesiredCount int `json:"desiredCount"`
+	// Architecture is "X86_64" or "ARM64". Default: "X86_64".
+	Architecture string `json:"architecture"`
+	// EphemeralStorageGiB of the task, 21 to 200; Claude Code works on disk.
+	// Default: 21 (the free amount).
+	EphemeralStorageGiB int `json:"ephemeralStorageGiB"`
+	// ImageTag of the bridge image in this stack's ECR repository. Default: "latest".
+	ImageTag string `json:"imageTag"`
+	// Image overrides the whole image reference (another registry). Default: none.
+	Image string `json:"image"`
+	// NodeEnv is the container's NODE_ENV. Default: "production".
+	NodeEnv string `json:"nodeEnv"`
+	// Environment adds plain container environment variables. Never secrets.
+	Environment map[string]string `json:"environment"`
+	// FargateSpot runs tasks on Fargate Spot (about 70% cheaper, can be
+	// interrupted). Only where Protected is false. Default: false.
+	FargateSpot bool `json:"fargateSpot"`
+	// HealthCheckGracePeriodSeconds before ALB health checks count. Default: 120.
+	HealthCheckGracePeriodSeconds int `json:"healthCheckGracePeriodSeconds"`
+	// StopTimeoutSeconds lets WebSockets drain on stop, up to 120. Default: 120.
+	StopTimeoutSeconds int `json:"stopTimeoutSeconds"`
+	// ContainerInsights on the cluster. Default: true.
+	ContainerInsights bool `json:"containerInsights"`
+	// EnableExec allows `aws ecs execute-command` into tasks. Default: false.
+	EnableExec bool `json:"enableExec"`
+	// Autoscaling of the service. Default: off.
+	Autoscaling Autoscaling `json:"autoscaling"`
+}
+
+// Architectures of the task.
+const (
+	ArchX86 = "X86_64"
+	ArchARM = "ARM64"
+)
+
+// Autoscaling configures target tracking on the ECS service.
+type Autoscaling struct {
+	// Enabled turns autoscaling on; desired_count is then left to it. Default: false.
+	Enabled bool `json:"enabled"`
+	// MinTasks and MaxTasks bound the service. Default: 1 and 4.
+	MinTasks int `json:"minTasks"`
+	MaxTasks int `json:"maxTasks"`
+	// CpuTargetPercent is the average CPU to track, 1-100. Default: 60.
+	CpuTargetPercent int `json:"cpuTargetPercent"`
+	// RequestsPerTarget is the ALB request count per task to track. Default: 500.
+	RequestsPerTarget int `json:"requestsPerTarget"`
+}
+
+// ECR configures the image repository.
+type ECR struct {
+	// ImmutableTags refuses to overwrite a tag. Default: true (then imageTag
+	// must not be "latest").
+	ImmutableTags bool `json:"immutableTags"`
+	// UntaggedExpiryDays expires untagged images. Default: 7.
+	UntaggedExpiryDays int `json:"untaggedExpiryDays"`
+	// KeepTaggedImages is how many tagged images are kept. Default: 30.
+	KeepTaggedImages int `json:"keepTaggedImages"`
+}
+
+// Secret configures the Anthropic API key secret.
+type Secret struct {
+	// RecoveryWindowDays, 7-30, of a protected environment; an unprotected one
+	// deletes at once (0) so destroy and re-create work. Default: 30.
+	RecoveryWindowDays int `json:"recoveryWindowDays"`
+}
+
+// LoadBalancer configures the ALB.
+type LoadBalancer struct {
+	// HTTPS serves the bridge on 443 and redirects 80 to it. Needs a
+	// certificate: CertificateArn, or DomainName with HostedZoneID. Default: false.
+	HTTPS bool `json:"https"`
+	// CertificateArn of an existing regional ACM certificate. Default: none.
+	CertificateArn string `json:"certificateArn"`
+	// SslPolicy of the HTTPS listener. Default: "ELBSecurityPolicy-TLS13-1-2-2021-06".
+	SslPolicy string `json:"sslPolicy"`
+	// AllowedCidrs may reach the ALB listeners. Default: ["0.0.0.0/0"] (the
+	// CloudFront origin and the external n8n must reach it).
+	AllowedCidrs []string `json:"allowedCidrs"`
+	// AccessLogs writes ALB access logs to an S3 bucket. Default: true.
+	AccessLogs bool `json:"accessLogs"`
+}
+
+// UI configures the chat UI's S3 bucket and CloudFront distribution.
+type UI struct {
+	// PriceClass of the distribution. Default: "PriceClass_100".
+	PriceClass string `json:"priceClass"`
+	// CertificateArn of an existing us-east-1 ACM certificate for DomainName.
+	// Default: none.
+	CertificateArn string `json:"certificateArn"`
+}
+
+// WAF configures the web ACL in front of CloudFront.
+type WAF struct {
+	// Enabled attaches a WAF web ACL to CloudFront. Default: true.
+	Enabled bool `json:"enabled"`
+	// RateLimitPer5Min is the request limit per client IP in 5 minutes. Default: 1000.
+	RateLimitPer5Min int `json:"rateLimitPer5Min"`
+	// AllowedCidrs, when set, are the only client ranges let through. Default: none (all).
+	AllowedCidrs []string `json:"allowedCidrs"`
+}
+
+// Backend is the remote state backend.
+type Backend struct {
+	S3 *S3Backend `json:"s3"`
+}
+
+// S3Backend stores state in S3 with S3-native locking.
+type S3Backend struct {
+	// Bucket holding the state. Required.
+	Bucket string `json:"bucket"`
+	// Key of the state object. Default: "<project>/<env>/terraform.tfstate".
+	Key string `json:"key"`
+	// Region of the bucket. Default: the environment's region.
+	Region string `json:"region"`
+	// Encrypt the state object. Default: true.
+	Encrypt bool `json:"encrypt"`
+	// UseLockfile locks with an S3 lock file (Terraform >= 1.10). Default: true.
+	UseLockfile bool `json:"useLockfile"`
+	// KmsKeyID encrypts with a customer key. Default: none (SSE-S3).
+	KmsKeyID string `json:"kmsKeyId"`
+}
+
+// Defaults returns the configuration a field takes when a file leaves it out.
+func Defaults() Environment {
+	return Environment{
+		Region:           "us-east-1",
+		ProjectName:      "n8n-builder",
+		Protected:        true,
+		LogRetentionDays: 30,
+		Network: Network{
+			VpcCidr:           "10.0.0.0/16",
+			NatMode:           NatPerAZ,
+			BridgeEgressPorts: []int{443},
+			FlowLogs:          FlowLogs{Enabled: true, RetentionDays: 30},
+		},
+		Bridge: Bridge{
+			Cpu:                           2048,
+			Memory:                        4096,
+			DesiredCount:                  1,
+			Architecture:                  ArchX86,
+			EphemeralStorageGiB:           21,
+			ImageTag:                      "latest",
+			NodeEnv:                       "production",
+			HealthCheckGracePeriodSeconds: 120,
+			StopTimeoutSeconds:            120,
+			ContainerInsights:             true,
+			Autoscaling:                   Autoscaling{MinTasks: 1, MaxTasks: 4, CpuTargetPercent: 60, RequestsPerTarget: 500},
+		},
+		ECR:    ECR{ImmutableTags: true, UntaggedExpiryDays: 7, KeepTaggedImages: 30},
+		Secret: Secret{RecoveryWindowDays: 30},
+		LoadBalancer: LoadBalancer{
+			SslPolicy:    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			AllowedCidrs: []string{"0.0.0.0/0"},
+			AccessLogs:   true,
+		},
+		UI:  UI{PriceClass: "PriceClass_100"},
+		WAF: WAF{Enabled: true, RateLimitPer5Min: 1000},
+	}
+}

@@ -1,0 +1,426 @@
+package environments
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Regions are the AWS commercial-partition regions this app deploys to.
+// GovCloud and China use other partitions and are not supported.
+var Regions = []string{
+	"af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+	"ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
+	"ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-central-1", "ca-west-1",
+	"eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
+	"eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1",
+	"me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2",
+	"us-west-1", "us-west-2",
+}
+
+// RetentionDays are the retention periods CloudWatch Logs accepts.
+var RetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// PriceClasses of CloudFront.
+var PriceClasses = []string{"PriceClass_100", "PriceClass_200", "PriceClass_All"}
+
+// SslPolicies are the ALB policies that offer TLS 1.3 (and 1.2 for older clients).
+var SslPolicies = []string{
+	"ELBSecurityPolicy-TLS13-1-2-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+	"ELBSecurityPolicy-TLS13-1-3-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+}
+
+// reservedEnvVars are set by the stack itself; bridge.environment may not override them.
+var reservedEnvVars = []string{"ANTHROPIC_API_KEY", "NODE_ENV", "PORT"}
+
+// nameLimits are the AWS names built from <project>-<env> with the tightest
+// length limits; the project name must leave room for every one of them.
+var nameLimits = []struct {
+	what   string
+	suffix string
+	max    int
+}{
+	{"ALB name", "-alb", 32},
+	{"target group name", "-tg", 32},
+	{"ALB access-log bucket prefix", "-alb-logs-", 37},
+	{"UI bucket prefix", "-ui-", 37},
+	{"IAM role name", "-ecs-execution", 64},
+}
+
+var (
+	projectPattern    = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	dnsLabelPattern   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	zoneIDPattern     = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	imageTagPattern   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	envVarPattern     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	certArnPattern    = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
+	bucketPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	kmsKeyIDPattern   = regexp.MustCompile(`^(arn:aws:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})$`)
+	whitespacePattern = regexp.MustCompile(`\s`)
+)
+
+// problems collects validation messages for one file.
+type problems struct {
+	file string
+	errs []error
+}
+
+func (p *problems) add(field, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("%s: %s: %s", p.file, field, fmt.Sprintf(format, args...)))
+}
+
+// validate reports every problem of e at once, each naming file and field.
+func (e *Environment) validate() error {
+	p := &problems{file: e.File}
+	e.validateNaming(p)
+	e.validateNetwork(p)
+	e.validateBridge(p)
+	e.validateEdge(p)
+	e.validateBackend(p)
+	return errors.Join(p.errs...)
+}
+
+func (e *Environment) validateNaming(p *problems) {
+	if !contains(Regions, e.Region) {
+		p.add("region", "%q is not an AWS commercial region; valid: %s", e.Region, strings.Join(Regions, ", "))
+	}
+	if !projectPattern.MatchString(e.ProjectName) {
+		p.add("projectName", "%q must be lowercase letters, digits and single hyphens, starting with a letter (e.g. \"n8n-builder\")", e.ProjectName)
+	} else {
+		for _, l := range nameLimits {
+			if n := len(e.Prefix()) + len(l.suffix); n > l.max {
+				p.add("projectName", "%q is too long: the %s %q would be %d characters, AWS allows %d; use at most %d characters for environment %q",
+					e.ProjectName, l.what, e.Prefix()+l.suffix, n, l.max, l.max-len(l.suffix)-len(e.Name)-1, e.Name)
+				break
+			}
+		}
+	}
+	if !contains(RetentionDays, e.LogRetentionDays) {
+		p.add("logRetentionDays", "%d is not a CloudWatch Logs retention; valid: %s", e.LogRetentionDays, joinInts(RetentionDays))
+	}
+	if e.DomainName != "" {
+		if msg := checkDomain(e.DomainName); msg != "" {
+			p.add("domainName", "%q %s", e.DomainName, msg)
+		}
+	}
+	if e.HostedZoneID != "" {
+		if !zoneIDPattern.MatchString(e.HostedZoneID) {
+			p.add("hostedZoneId", "%q is not a Route 53 hosted zone id (e.g. \"Z0123456789ABCDEFGHIJ\")", e.HostedZoneID)
+		}
+		if e.DomainName == "" {
+			p.add("hostedZoneId", "is set but domainName is empty; set domainName to a name in that zone")
+		}
+	}
+}
+
+func (e *Environment) validateNetwork(p *problems) {
+	n := e.Network
+	vpc, err := netip.ParsePrefix(n.VpcCidr)
+	switch {
+	case err != nil || !vpc.Addr().Is4():
+		p.add("network.vpcCidr", "%q is not an IPv4 CIDR (e.g. \"10.0.0.0/16\")", n.VpcCidr)
+	case vpc.Masked() != vpc:
+		p.add("network.vpcCidr", "%q has host bits set; did you mean %q?", n.VpcCidr, vpc.Masked().String())
+	case vpc.Bits() < 16 || vpc.Bits() > 24:
+		p.add("network.vpcCidr", "%q: the prefix length must be /16 to /24 (AWS allows /16 at most; /24 leaves four /28 subnets)", n.VpcCidr)
+	}
+
+	switch {
+	case len(n.AvailabilityZones) != 2:
+		p.add("network.availabilityZones", "needs exactly two AZs of region %s, got %d (e.g. [\"%sa\", \"%sb\"])", e.Region, len(n.AvailabilityZones), e.Region, e.Region)
+	case n.AvailabilityZones[0] == n.AvailabilityZones[1]:
+		p.add("network.availabilityZones", "the two AZs must differ, both are %q", n.AvailabilityZones[0])
+	}
+	for i, az := range n.AvailabilityZones {
+		if len(az) != len(e.Region)+1 || !strings.HasPrefix(az, e.Region) || az[len(az)-1] < 'a' || az[len(az)-1] > 'z' {
+			p.add(fmt.Sprintf("network.availabilityZones[%d]", i), "%q is not an AZ of region %s (e.g. %q)", az, e.Region, e.Region+"a")
+		}
+	}
+
+	e.validateSubnets(p, vpc, err == nil && vpc.Masked() == vpc)
+
+	if n.NatMode != NatSingle && n.NatMode != NatPerAZ {
+		p.add("network.natMode", "%q is not a NAT mode; valid: %q (one NAT gateway) or %q (one per AZ)", n.NatMode, NatSingle, NatPerAZ)
+	}
+	if len(n.BridgeEgressPorts) == 0 {
+		p.add("network.bridgeEgressPorts", "must list at least one port (443 for the Anthropic API and AWS endpoints)")
+	}
+	for i, port := range n.BridgeEgressPorts {
+		if port < 1 || port > 65535 {
+			p.add(fmt.Sprintf("network.bridgeEgressPorts[%d]", i), "%d is not a TCP port (1-65535)", port)
+		}
+	}
+	if !contains(RetentionDays, n.FlowLogs.RetentionDays) {
+		p.add("network.flowLogs.retentionDays", "%d is not a CloudWatch Logs retention; valid: %s", n.FlowLogs.RetentionDays, joinInts(RetentionDays))
+	}
+}
+
+// validateSubnets checks the (given or derived) subnet CIDRs: two of each,
+// inside the VPC, at most /28, no overlaps.
+func (e *Environment) validateSubnets(p *problems, vpc netip.Prefix, vpcOK bool) {
+	type subnet struct {
+		field  string
+		prefix netip.Prefix
+	}
+	var subnets []subnet
+	for _, list := range []struct {
+		field string
+		cidrs []string
+	}{{"network.publicSubnetCidrs", e.Network.PublicSubnetCidrs}, {"network.privateSubnetCidrs", e.Network.PrivateSubnetCidrs}} {
+		if len(list.cidrs) != 2 {
+			if vpcOK {
+				p.add(list.field, "needs one CIDR per AZ (two), got %d; or leave out both subnet lists to derive them from network.vpcCidr", len(list.cidrs))
+			}
+			continue
+		}
+		for i, c := range list.cidrs {
+			field := fmt.Sprintf("%s[%d]", list.field, i)
+			s, err := netip.ParsePrefix(c)
+			switch {
+			case err != nil || !s.Addr().Is4() || s.Masked() != s:
+				p.add(field, "%q is not an IPv4 network CIDR (e.g. \"10.0.0.0/20\")", c)
+				continue
+			case s.Bits() > 28:
+				p.add(field, "%q is smaller than /28, the smallest subnet AWS allows", c)
+			case vpcOK && (!vpc.Contains(s.Addr()) || s.Bits() < vpc.Bits()):
+				p.add(field, "%q does not fit inside network.vpcCidr %q", c, vpc.String())
+			}
+			subnets = append(subnets, subnet{field, s})
+		}
+	}
+	for i := range subnets {
+		for j := i + 1; j < len(subnets); j++ {
+			if subnets[i].prefix.Overlaps(subnets[j].prefix) {
+				p.add(subnets[j].field, "%q overlaps %s %q; subnet CIDRs must not overlap", subnets[j].prefix.String(), subnets[i].field, subnets[i].prefix.String())
+			}
+		}
+	}
+}
+
+func (e *Environment) validateBridge(p *problems) {
+	b := e.Bridge
+	if mems, ok := FargateMemory[b.Cpu]; !ok {
+		p.add("bridge.cpu", "%d is not a Fargate CPU size; valid: %s", b.Cpu, joinInts(sortedKeys(FargateMemory)))
+	} else if !contains(mems, b.Memory) {
+		p.add("bridge.memory", "%d MiB is not offered by Fargate with %d CPU units; valid: %s", b.Memory, b.Cpu, joinInts(mems))
+	}
+	if b.DesiredCount < 0 {
+		p.add("bridge.desiredCount", "%d must be 0 or more", b.DesiredCount)
+	}
+	if b.Architecture != ArchX86 && b.Architecture != ArchARM {
+		p.add("bridge.architecture", "%q is not a Fargate architecture; valid: %q or %q", b.Architecture, ArchX86, ArchARM)
+	}
+	if b.EphemeralStorageGiB < 21 || b.EphemeralStorageGiB > 200 {
+		p.add("bridge.ephemeralStorageGiB", "%d must be 21 to 200 (GiB; 21 is included in the Fargate price)", b.EphemeralStorageGiB)
+	}
+	if b.Image == "" && !imageTagPattern.MatchString(b.ImageTag) {
+		p.add("bridge.imageTag", "%q is not a valid image tag (letters, digits, '_', '.', '-'; up to 128)", b.ImageTag)
+	}
+	if b.Image != "" && whitespacePattern.MatchString(b.Image) {
+		p.add("bridge.image", "%q must be an image reference without spaces (e.g. \"ghcr.io/org/bridge:1.2.3\")", b.Image)
+	}
+	if e.ECR.ImmutableTags && b.Image == "" && b.ImageTag == "latest" {
+		p.add("bridge.imageTag", "\"latest\" cannot be pushed twice when ecr.immutableTags is true; pin a version (e.g. \"1.0.0\") or set ecr.immutableTags to false")
+	}
+	if b.NodeEnv == "" {
+		p.add("bridge.nodeEnv", "must not be empty (e.g. \"production\")")
+	}
+	for _, k := range sortedKeys(b.Environment) {
+		switch {
+		case !envVarPattern.MatchString(k):
+			p.add("bridge.environment."+k, "is not a valid environment variable name (letters, digits, '_', not starting with a digit)")
+		case contains(reservedEnvVars, k):
+			p.add("bridge.environment."+k, "is set by the stack; use bridge.nodeEnv for NODE_ENV, and the secret for ANTHROPIC_API_KEY")
+		}
+	}
+	if b.FargateSpot && e.Protected {
+		p.add("bridge.fargateSpot", "Spot tasks can be stopped with two minutes' notice, cutting WebSocket sessions; allowed only where protected is false")
+	}
+	if b.HealthCheckGracePeriodSeconds < 0 || b.HealthCheckGracePeriodSeconds > 7200 {
+		p.add("bridge.healthCheckGracePeriodSeconds", "%d must be 0 to 7200", b.HealthCheckGracePeriodSeconds)
+	}
+	if b.StopTimeoutSeconds < 2 || b.StopTimeoutSeconds > 120 {
+		p.add("bridge.stopTimeoutSeconds", "%d must be 2 to 120 (the Fargate maximum)", b.StopTimeoutSeconds)
+	}
+	if a := b.Autoscaling; a.Enabled {
+		if a.MinTasks < 1 {
+			p.add("bridge.autoscaling.minTasks", "%d must be at least 1", a.MinTasks)
+		}
+		if a.MaxTasks < a.MinTasks {
+			p.add("bridge.autoscaling.maxTasks", "%d is less than minTasks %d", a.MaxTasks, a.MinTasks)
+		}
+		if b.DesiredCount < a.MinTasks || b.DesiredCount > a.MaxTasks {
+			p.add("bridge.desiredCount", "%d must be within autoscaling minTasks..maxTasks (%d..%d): it is the starting size", b.DesiredCount, a.MinTasks, a.MaxTasks)
+		}
+		if a.CpuTargetPercent < 1 || a.CpuTargetPercent > 100 {
+			p.add("bridge.autoscaling.cpuTargetPercent", "%d must be 1 to 100", a.CpuTargetPercent)
+		}
+		if a.RequestsPerTarget < 1 {
+			p.add("bridge.autoscaling.requestsPerTarget", "%d must be at least 1", a.RequestsPerTarget)
+		}
+	}
+	if e.ECR.UntaggedExpiryDays < 1 {
+		p.add("ecr.untaggedExpiryDays", "%d must be at least 1", e.ECR.UntaggedExpiryDays)
+	}
+	if e.ECR.KeepTaggedImages < 1 {
+		p.add("ecr.keepTaggedImages", "%d must be at least 1", e.ECR.KeepTaggedImages)
+	}
+	if e.Protected && (e.Secret.RecoveryWindowDays < 7 || e.Secret.RecoveryWindowDays > 30) {
+		p.add("secret.recoveryWindowDays", "%d must be 7 to 30 in a protected environment", e.Secret.RecoveryWindowDays)
+	}
+}
+
+// validateEdge checks the load balancer, the UI and the custom domain.
+func (e *Environment) validateEdge(p *problems) {
+	lb := e.LoadBalancer
+	if lb.HTTPS && lb.CertificateArn == "" && (e.DomainName == "" || e.HostedZoneID == "") {
+		p.add("loadBalancer.https", "needs a certificate: set loadBalancer.certificateArn, or domainName and hostedZoneId to create one")
+	}
+	if lb.CertificateArn != "" {
+		if !lb.HTTPS {
+			p.add("loadBalancer.certificateArn", "is set but loadBalancer.https is false; set https to true to use it")
+		}
+		if m := certArnPattern.FindStringSubmatch(lb.CertificateArn); m == nil {
+			p.add("loadBalancer.certificateArn", "%q is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)", lb.CertificateArn)
+		} else if m[1] != e.Region {
+			p.add("loadBalancer.certificateArn", "is in %s; the ALB needs a certificate in its own region %s", m[1], e.Region)
+		}
+	}
+	if !contains(SslPolicies, lb.SslPolicy) {
+		p.add("loadBalancer.sslPolicy", "%q is not a TLS 1.3 policy; valid: %s", lb.SslPolicy, strings.Join(SslPolicies, ", "))
+	}
+	checkCidrList(p, "loadBalancer.allowedCidrs", lb.AllowedCidrs, true)
+
+	if !contains(PriceClasses, e.UI.PriceClass) {
+		p.add("ui.priceClass", "%q is not a CloudFront price class; valid: %s", e.UI.PriceClass, strings.Join(PriceClasses, ", "))
+	}
+	if c := e.UI.CertificateArn; c != "" {
+		if m := certArnPattern.FindStringSubmatch(c); m == nil {
+			p.add("ui.certificateArn", "%q is not an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)", c)
+		} else if m[1] != "us-east-1" {
+			p.add("ui.certificateArn", "is in %s; CloudFront only uses certificates from us-east-1", m[1])
+		}
+		if e.DomainName == "" {
+			p.add("ui.certificateArn", "is set but domainName is empty; set domainName to the name on the certificate")
+		}
+	}
+	if e.DomainName != "" && e.HostedZoneID == "" && e.UI.CertificateArn == "" {
+		p.add("domainName", "CloudFront needs a certificate for %q: set hostedZoneId (a certificate is created) or ui.certificateArn", e.DomainName)
+	}
+
+	if e.WAF.Enabled {
+		if e.WAF.RateLimitPer5Min < 10 || e.WAF.RateLimitPer5Min > 2000000000 {
+			p.add("waf.rateLimitPer5Min", "%d must be 10 to 2000000000 requests per IP in 5 minutes", e.WAF.RateLimitPer5Min)
+		}
+		checkCidrList(p, "waf.allowedCidrs", e.WAF.AllowedCidrs, false)
+	} else if len(e.WAF.AllowedCidrs) > 0 {
+		p.add("waf.allowedCidrs", "is set but waf.enabled is false; the allow-list is enforced by the WAF")
+	}
+}
+
+func (e *Environment) validateBackend(p *problems) {
+	if e.Backend == nil {
+		return
+	}
+	s3 := e.Backend.S3
+	if s3 == nil {
+		p.add("backend.s3", "is required when backend is set (the only remote backend supported); remove backend for local state")
+		return
+	}
+	if !bucketPattern.MatchString(s3.Bucket) || strings.Contains(s3.Bucket, "..") {
+		p.add("backend.s3.bucket", "%q is not an S3 bucket name (3-63 lowercase letters, digits, '.', '-')", s3.Bucket)
+	}
+	if strings.HasPrefix(s3.Key, "/") || strings.HasSuffix(s3.Key, "/") {
+		p.add("backend.s3.key", "%q must be an object key without a leading or trailing '/'", s3.Key)
+	}
+	if !contains(Regions, s3.Region) {
+		p.add("backend.s3.region", "%q is not an AWS commercial region", s3.Region)
+	}
+	if s3.KmsKeyID != "" && !kmsKeyIDPattern.MatchString(s3.KmsKeyID) {
+		p.add("backend.s3.kmsKeyId", "%q is not a KMS key id, alias or ARN", s3.KmsKeyID)
+	}
+	if s3.KmsKeyID != "" && !s3.Encrypt {
+		p.add("backend.s3.kmsKeyId", "is set but encrypt is false")
+	}
+}
+
+// checkDomain returns why name is not a usable DNS name, or "".
+func checkDomain(name string) string {
+	if len("api."+name) > 253 {
+		return "is too long: api.<domain> must fit in 253 characters"
+	}
+	labels := strings.Split(name, ".")
+	if len(labels) < 2 {
+		return "must have at least two labels (e.g. \"builder.example.com\")"
+	}
+	for _, l := range labels {
+		if !dnsLabelPattern.MatchString(l) {
+			return fmt.Sprintf("has an invalid label %q: lowercase letters, digits and inner hyphens, 1-63 characters (e.g. \"builder.example.com\")", l)
+		}
+	}
+	return ""
+}
+
+func checkCidrList(p *problems, field string, cidrs []string, required bool) {
+	if required && len(cidrs) == 0 {
+		p.add(field, "must list at least one CIDR (\"0.0.0.0/0\" for everyone)")
+	}
+	for i, c := range cidrs {
+		if pre, err := netip.ParsePrefix(c); err != nil || !pre.Addr().Is4() || pre.Masked() != pre {
+			p.add(fmt.Sprintf("%s[%d]", field, i), "%q is not an IPv4 network CIDR (e.g. \"203.0.113.0/24\")", c)
+		}
+	}
+}
+
+// deriveSubnets splits vpc into 16 equal blocks: public subnets take the
+// first two, private the next two; the rest is left for growth.
+func deriveSubnets(vpcCidr string) (public, private []string, ok bool) {
+	vpc, err := netip.ParsePrefix(vpcCidr)
+	if err != nil || !vpc.Addr().Is4() || vpc.Masked() != vpc || vpc.Bits() < 16 || vpc.Bits() > 24 {
+		return nil, nil, false
+	}
+	bits := vpc.Bits() + 4
+	size := uint32(1) << (32 - bits)
+	base := vpc.Addr().As4()
+	start := uint32(base[0])<<24 | uint32(base[1])<<16 | uint32(base[2])<<8 | uint32(base[3])
+	block := func(i uint32) string {
+		a := start + i*size
+		return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}), bits).String()
+	}
+	return []string{block(0), block(1)}, []string{block(2), block(3)}, true
+}
+
+func contains[T comparable](list []T, v T) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
+}
+
+func sortedKeys[K interface{ ~int | ~string }, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}

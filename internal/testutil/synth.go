@@ -1,0 +1,151 @@
+// Package testutil holds the helpers the module and stack tests share:
+// a test stack, its synthesized JSON, and assertions that say what they saw.
+package testutil
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+)
+
+// NewStack returns a stack with an AWS provider in us-east-1, for module tests.
+func NewStack() cdktf.TerraformStack {
+	app := cdktf.Testing_App(nil)
+	stack := cdktf.NewTerraformStack(app, jsii.String("test"))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("us-east-1")})
+	return stack
+}
+
+// Synth synthesizes stack (validations on, no metadata, sorted keys) and
+// parses it, so a test package can synthesize once and assert many times.
+func Synth(stack cdktf.TerraformStack) *Synthesized {
+	return Parse([]byte(*cdktf.Testing_Synth(stack, jsii.Bool(true))))
+}
+
+// Parse wraps the JSON of a synthesized stack (e.g. a cdk.tf.json file).
+func Parse(data []byte) *Synthesized {
+	s := &Synthesized{JSON: string(data)}
+	if err := json.Unmarshal(data, &s.tree); err != nil {
+		panic("testutil: synthesized stack is not JSON: " + err.Error())
+	}
+	return s
+}
+
+// Synthesized is a synthesized stack: its JSON text and parsed tree.
+type Synthesized struct {
+	JSON string
+	tree map[string]any
+}
+
+// Resources returns the resources of a type by their Terraform name.
+func (s *Synthesized) Resources(resourceType string) map[string]map[string]any {
+	return s.block("resource", resourceType)
+}
+
+// DataSources returns the data sources of a type by their Terraform name.
+func (s *Synthesized) DataSources(dataType string) map[string]map[string]any {
+	return s.block("data", dataType)
+}
+
+// Outputs returns the stack outputs by name.
+func (s *Synthesized) Outputs() map[string]any {
+	out, _ := s.tree["output"].(map[string]any)
+	return out
+}
+
+// Tree is the whole parsed document.
+func (s *Synthesized) Tree() map[string]any { return s.tree }
+
+func (s *Synthesized) block(kind, typ string) map[string]map[string]any {
+	all, _ := s.tree[kind].(map[string]any)
+	byName, _ := all[typ].(map[string]any)
+	out := make(map[string]map[string]any, len(byName))
+	for name, v := range byName {
+		out[name], _ = v.(map[string]any)
+	}
+	return out
+}
+
+// Resource returns the one resource of a type with a name, failing the test if absent.
+func (s *Synthesized) Resource(t testing.TB, resourceType, name string) map[string]any {
+	t.Helper()
+	r, ok := s.Resources(resourceType)[name]
+	if !ok {
+		t.Fatalf("no %s.%s; have %s: %v", resourceType, name, resourceType, sortedNames(s.Resources(resourceType)))
+	}
+	return r
+}
+
+// Count returns how many resources of a type the stack has.
+func (s *Synthesized) Count(resourceType string) int { return len(s.Resources(resourceType)) }
+
+// HasResource reports, through cdktf's own matcher, whether some resource of
+// the type has (at least) the given properties.
+func (s *Synthesized) HasResource(resourceType string, props map[string]any) bool {
+	return *cdktf.Testing_ToHaveResourceWithProperties(jsii.String(s.JSON), jsii.String(resourceType), &props)
+}
+
+// AssertResource fails the test unless some resource of the type has props,
+// printing the resources of that type it did find.
+func AssertResource(t testing.TB, s *Synthesized, resourceType string, props map[string]any) {
+	t.Helper()
+	if !s.HasResource(resourceType, props) {
+		t.Errorf("no %s with %s\nfound:\n%s", resourceType, compact(props), compact(s.Resources(resourceType)))
+	}
+}
+
+// RefuteResource fails the test if some resource of the type has props: the
+// failing twin of AssertResource.
+func RefuteResource(t testing.TB, s *Synthesized, resourceType string, props map[string]any) {
+	t.Helper()
+	if s.HasResource(resourceType, props) {
+		t.Errorf("unexpected %s with %s\nfound:\n%s", resourceType, compact(props), compact(s.Resources(resourceType)))
+	}
+}
+
+// Decode parses a JSON string attribute (e.g. a policy document) into v.
+func Decode(t testing.TB, attr any, v any) {
+	t.Helper()
+	text, ok := attr.(string)
+	if !ok {
+		t.Fatalf("attribute is %T, want a JSON string: %v", attr, attr)
+	}
+	if err := json.Unmarshal([]byte(text), v); err != nil {
+		t.Fatalf("attribute is not JSON: %v\n%s", err, text)
+	}
+}
+
+func compact(v any) string {
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return string(b)
+}
+
+func sortedNames[V any](m map[string]V) string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// Ref returns the Terraform reference "${type.name.attr}" of the one resource
+// of the type whose name contains part (a construct ID), so tests need not
+// spell out the hash cdktf appends to names. It panics unless exactly one matches.
+func (s *Synthesized) Ref(resourceType, part, attr string) string {
+	var found []string
+	for name := range s.Resources(resourceType) {
+		if strings.Contains(name, part) {
+			found = append(found, name)
+		}
+	}
+	if len(found) != 1 {
+		panic("testutil: " + resourceType + " named like " + part + ": found " + strings.Join(found, ", "))
+	}
+	return "${" + resourceType + "." + found[0] + "." + attr + "}"
+}

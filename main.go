@@ -1,0 +1,36 @@
+// Command infra synthesizes one Terraform stack per environment file in
+// environments/ into cdktf.out/stacks/<env>/cdk.tf.json.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/stacks"
+)
+
+func main() {
+	dir := flag.String("environments", "environments", "directory of the environment files (<env>.json)")
+	flag.Parse()
+
+	// Validate every file before the jsii runtime starts: on any problem,
+	// nothing is synthesized and cdktf.out is left as it was.
+	envs, err := environments.LoadAll(os.DirFS(*dir), *dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		fmt.Fprintln(os.Stderr, "nothing was synthesized")
+		os.Exit(1)
+	}
+
+	defer jsii.Close()
+	app := cdktf.NewApp(nil)
+	for _, env := range envs {
+		stacks.New(app, env)
+	}
+	app.Synth()
+}

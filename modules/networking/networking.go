@@ -1,0 +1,293 @@
+// Package networking defines the VPC the bridge runs in: public and private
+// subnets in two AZs, NAT, routing, security groups and optional flow logs.
+package networking
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/defaultsecuritygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/eip"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/flowlog"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/internetgateway"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/natgateway"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/route"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetable"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/routetableassociation"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/modules/iampolicy"
+)
+
+// Props configures Networking. Values come validated from the environment file.
+type Props struct {
+	// NamePrefix starts every Name tag and resource name: "<project>-<env>".
+	NamePrefix string
+	// CidrBlock of the VPC.
+	CidrBlock string
+	// AvailabilityZones: exactly two.
+	AvailabilityZones []string
+	// PublicSubnetCidrs and PrivateSubnetCidrs, one per AZ, in AZ order.
+	PublicSubnetCidrs  []string
+	PrivateSubnetCidrs []string
+	// NatPerAZ puts a NAT gateway in each AZ (private subnets route to their
+	// own AZ's gateway); otherwise one NAT gateway in the first AZ serves both.
+	NatPerAZ bool
+	// AppPort is the bridge container's port. Default: 3000.
+	AppPort int
+	// AlbAllowedCidrs may reach the ALB on 80 and 443. Default: ["0.0.0.0/0"].
+	AlbAllowedCidrs []string
+	// BridgeEgressPorts are the TCP ports tasks may reach on the internet
+	// (through NAT). Default: [443] (Anthropic API, ECR, Secrets Manager, logs).
+	BridgeEgressPorts []int
+	// FlowLogs sends all VPC traffic records to a CloudWatch log group.
+	FlowLogs bool
+	// FlowLogRetentionDays of that log group. Default: 30.
+	FlowLogRetentionDays int
+}
+
+// Networking is the VPC with its subnets, routing and security groups.
+type Networking struct {
+	constructs.Construct
+	VpcID            *string
+	PublicSubnetIDs  *[]*string
+	PrivateSubnetIDs *[]*string
+	// AlbSecurityGroupID lets the allowed CIDRs in on 80/443.
+	AlbSecurityGroupID *string
+	// BridgeSecurityGroupID lets only the ALB in, on AppPort.
+	BridgeSecurityGroupID *string
+	// NatGatewayCount is how many NAT gateways (and Elastic IPs) were made.
+	NatGatewayCount int
+}
+
+// New defines the networking resources under scope.
+func New(scope constructs.Construct, id string, props Props) *Networking {
+	props = withDefaults(props)
+	if len(props.AvailabilityZones) != 2 || len(props.PublicSubnetCidrs) != 2 || len(props.PrivateSubnetCidrs) != 2 {
+		panic("networking: need two AZs and two public and two private subnet CIDRs")
+	}
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	n := &Networking{Construct: c}
+	name := func(thing string) *map[string]*string {
+		return &map[string]*string{"Name": jsii.String(props.NamePrefix + "-" + thing)}
+	}
+
+	v := vpc.NewVpc(c, jsii.String("vpc"), &vpc.VpcConfig{
+		CidrBlock:          jsii.String(props.CidrBlock),
+		EnableDnsSupport:   jsii.Bool(true),
+		EnableDnsHostnames: jsii.Bool(true),
+		Tags:               name("vpc"),
+	})
+	n.VpcID = v.Id()
+
+	// The default security group would let anything that lands in it talk to
+	// everything else in it; managing it with empty rule lists removes them.
+	dsg := defaultsecuritygroup.NewDefaultSecurityGroup(c, jsii.String("default_security_group"), &defaultsecuritygroup.DefaultSecurityGroupConfig{
+		VpcId: v.Id(),
+		Tags:  name("default-deny"),
+	})
+	// Escape hatch: the bindings drop empty lists, but only an explicit
+	// `ingress = []` / `egress = []` makes Terraform remove existing rules.
+	dsg.AddOverride(jsii.String("ingress"), &[]any{})
+	dsg.AddOverride(jsii.String("egress"), &[]any{})
+
+	igw := internetgateway.NewInternetGateway(c, jsii.String("internet_gateway"), &internetgateway.InternetGatewayConfig{
+		VpcId: v.Id(),
+		Tags:  name("igw"),
+	})
+
+	publicRT := routetable.NewRouteTable(c, jsii.String("public_route_table"), &routetable.RouteTableConfig{
+		VpcId: v.Id(),
+		Tags:  name("public"),
+	})
+	route.NewRoute(c, jsii.String("public_internet_route"), &route.RouteConfig{
+		RouteTableId:         publicRT.Id(),
+		DestinationCidrBlock: jsii.String("0.0.0.0/0"),
+		GatewayId:            igw.Id(),
+	})
+
+	var publicIDs, privateIDs []*string
+	var nats []natgateway.NatGateway
+	for i, az := range props.AvailabilityZones {
+		// IDs carry the AZ name, a stable config key: reordering cannot replace subnets.
+		pub := subnet.NewSubnet(c, jsii.String("public_subnet_"+az), &subnet.SubnetConfig{
+			VpcId:            v.Id(),
+			AvailabilityZone: jsii.String(az),
+			CidrBlock:        jsii.String(props.PublicSubnetCidrs[i]),
+			// Nothing launched here needs a public IP by default: the ALB
+			// gets its own, NAT gateways use Elastic IPs.
+			MapPublicIpOnLaunch: jsii.Bool(false),
+			Tags:                name("public-" + az),
+		})
+		routetableassociation.NewRouteTableAssociation(c, jsii.String("public_route_table_association_"+az), &routetableassociation.RouteTableAssociationConfig{
+			SubnetId:     pub.Id(),
+			RouteTableId: publicRT.Id(),
+		})
+		publicIDs = append(publicIDs, pub.Id())
+
+		if i == 0 || props.NatPerAZ {
+			ip := eip.NewEip(c, jsii.String("nat_eip_"+az), &eip.EipConfig{
+				Domain: jsii.String("vpc"),
+				Tags:   name("nat-" + az),
+			})
+			nats = append(nats, natgateway.NewNatGateway(c, jsii.String("nat_gateway_"+az), &natgateway.NatGatewayConfig{
+				AllocationId: ip.AllocationId(),
+				SubnetId:     pub.Id(),
+				Tags:         name("nat-" + az),
+				DependsOn:    &[]cdktf.ITerraformDependable{igw},
+			}))
+		}
+		nat := nats[len(nats)-1]
+
+		priv := subnet.NewSubnet(c, jsii.String("private_subnet_"+az), &subnet.SubnetConfig{
+			VpcId:            v.Id(),
+			AvailabilityZone: jsii.String(az),
+			CidrBlock:        jsii.String(props.PrivateSubnetCidrs[i]),
+			Tags:             name("private-" + az),
+		})
+		rt := routetable.NewRouteTable(c, jsii.String("private_route_table_"+az), &routetable.RouteTableConfig{
+			VpcId: v.Id(),
+			Tags:  name("private-" + az),
+		})
+		route.NewRoute(c, jsii.String("private_nat_route_"+az), &route.RouteConfig{
+			RouteTableId:         rt.Id(),
+			DestinationCidrBlock: jsii.String("0.0.0.0/0"),
+			NatGatewayId:         nat.Id(),
+		})
+		routetableassociation.NewRouteTableAssociation(c, jsii.String("private_route_table_association_"+az), &routetableassociation.RouteTableAssociationConfig{
+			SubnetId:     priv.Id(),
+			RouteTableId: rt.Id(),
+		})
+		privateIDs = append(privateIDs, priv.Id())
+	}
+	n.PublicSubnetIDs = &publicIDs
+	n.PrivateSubnetIDs = &privateIDs
+	n.NatGatewayCount = len(nats)
+
+	n.defineSecurityGroups(c, v, props, name)
+	if props.FlowLogs {
+		defineFlowLogs(c, v, props, name)
+	}
+	return n
+}
+
+// defineSecurityGroups creates the ALB and bridge groups with standalone rule
+// resources (one per CIDR and port), so a rule change never rewrites the group.
+func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, props Props, name func(string) *map[string]*string) {
+	alb := securitygroup.NewSecurityGroup(c, jsii.String("alb_security_group"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(props.NamePrefix + "-alb"),
+		Description: jsii.String("ALB of the bridge: HTTP and HTTPS from the allowed CIDRs"),
+		VpcId:       v.Id(),
+		Tags:        name("alb"),
+	})
+	bridge := securitygroup.NewSecurityGroup(c, jsii.String("bridge_security_group"), &securitygroup.SecurityGroupConfig{
+		Name:        jsii.String(props.NamePrefix + "-bridge"),
+		Description: jsii.String("Bridge tasks: the app port from the ALB only"),
+		VpcId:       v.Id(),
+		Tags:        name("bridge"),
+	})
+	n.AlbSecurityGroupID = alb.Id()
+	n.BridgeSecurityGroupID = bridge.Id()
+
+	for _, port := range []int{80, 443} {
+		for i, cidr := range props.AlbAllowedCidrs {
+			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(fmt.Sprintf("alb_ingress_%d_%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+				SecurityGroupId: alb.Id(),
+				Description:     jsii.String(fmt.Sprintf("port %d from %s", port, cidr)),
+				IpProtocol:      jsii.String("tcp"),
+				FromPort:        jsii.Number(port),
+				ToPort:          jsii.Number(port),
+				CidrIpv4:        jsii.String(cidr),
+			})
+		}
+	}
+	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, jsii.String("alb_egress_to_bridge"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+		SecurityGroupId:           alb.Id(),
+		Description:               jsii.String("to the bridge tasks on the app port"),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(props.AppPort),
+		ToPort:                    jsii.Number(props.AppPort),
+		ReferencedSecurityGroupId: bridge.Id(),
+	})
+	vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String("bridge_ingress_from_alb"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+		SecurityGroupId:           bridge.Id(),
+		Description:               jsii.String("app port from the ALB"),
+		IpProtocol:                jsii.String("tcp"),
+		FromPort:                  jsii.Number(props.AppPort),
+		ToPort:                    jsii.Number(props.AppPort),
+		ReferencedSecurityGroupId: alb.Id(),
+	})
+	for _, port := range props.BridgeEgressPorts {
+		// The bridge calls the Anthropic API, ECR, Secrets Manager, CloudWatch
+		// Logs and the user's n8n, whose addresses are not fixed: the
+		// destination must be the internet (via NAT); the ports are limited.
+		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, jsii.String("bridge_egress_"+strconv.Itoa(port)), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
+			SecurityGroupId: bridge.Id(),
+			Description:     jsii.String(fmt.Sprintf("port %d to the internet through NAT", port)),
+			IpProtocol:      jsii.String("tcp"),
+			FromPort:        jsii.Number(port),
+			ToPort:          jsii.Number(port),
+			CidrIpv4:        jsii.String("0.0.0.0/0"),
+		})
+	}
+}
+
+// defineFlowLogs records all VPC traffic in a log group, delivered by a role
+// that may only write to that group.
+func defineFlowLogs(c constructs.Construct, v vpc.Vpc, props Props, name func(string) *map[string]*string) {
+	group := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("flow_log_group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            jsii.String("/aws/vpc/" + props.NamePrefix + "/flow-logs"),
+		RetentionInDays: jsii.Number(props.FlowLogRetentionDays),
+		Tags:            name("flow-logs"),
+	})
+	trust := iampolicy.AssumeRole(c, "flow_log_assume_role", "vpc-flow-logs.amazonaws.com")
+	role := iamrole.NewIamRole(c, jsii.String("flow_log_role"), &iamrole.IamRoleConfig{
+		Name:             jsii.String(props.NamePrefix + "-flow-logs"),
+		AssumeRolePolicy: trust.Json(),
+		Tags:             name("flow-logs"),
+	})
+	write := iampolicy.New(c, "flow_log_write", iampolicy.Statement{
+		Sid:       "WriteFlowLogs",
+		Actions:   []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"},
+		Resources: []string{*group.Arn(), *group.Arn() + ":*"},
+	})
+	iamrolepolicy.NewIamRolePolicy(c, jsii.String("flow_log_role_policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name:   jsii.String("write-flow-logs"),
+		Role:   role.Id(),
+		Policy: write.Json(),
+	})
+	flowlog.NewFlowLog(c, jsii.String("flow_log"), &flowlog.FlowLogConfig{
+		VpcId:              v.Id(),
+		TrafficType:        jsii.String("ALL"),
+		LogDestinationType: jsii.String("cloud-watch-logs"),
+		LogDestination:     group.Arn(),
+		IamRoleArn:         role.Arn(),
+		Tags:               name("flow-logs"),
+	})
+}
+
+func withDefaults(p Props) Props {
+	if p.AppPort == 0 {
+		p.AppPort = 3000
+	}
+	if len(p.AlbAllowedCidrs) == 0 {
+		p.AlbAllowedCidrs = []string{"0.0.0.0/0"}
+	}
+	if len(p.BridgeEgressPorts) == 0 {
+		p.BridgeEgressPorts = []int{443}
+	}
+	if p.FlowLogRetentionDays == 0 {
+		p.FlowLogRetentionDays = 30
+	}
+	return p
+}

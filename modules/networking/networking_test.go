@@ -1,0 +1,175 @@
+package networking_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/networking"
+)
+
+// Two synthesized variants, built once: single NAT without flow logs, and
+// NAT per AZ with flow logs and a restricted ALB allow-list.
+var single, perAZ *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		single = synth(networking.Props{})
+		perAZ = synth(networking.Props{
+			NatPerAZ: true, FlowLogs: true, FlowLogRetentionDays: 90,
+			AlbAllowedCidrs: []string{"203.0.113.0/24", "198.51.100.7/32"},
+		})
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+func synth(p networking.Props) *testutil.Synthesized {
+	p.NamePrefix = "proj-test"
+	p.CidrBlock = "10.0.0.0/16"
+	p.AvailabilityZones = []string{"us-east-1a", "us-east-1b"}
+	p.PublicSubnetCidrs = []string{"10.0.0.0/20", "10.0.16.0/20"}
+	p.PrivateSubnetCidrs = []string{"10.0.32.0/20", "10.0.48.0/20"}
+	stack := testutil.NewStack()
+	networking.New(stack, "net", p)
+	return testutil.Synth(stack)
+}
+
+func TestVpc(t *testing.T) {
+	testutil.AssertResource(t, single, "aws_vpc", map[string]any{
+		"cidr_block": "10.0.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true,
+	})
+}
+
+func TestSubnetsPerAZ(t *testing.T) {
+	for _, want := range []map[string]any{
+		{"availability_zone": "us-east-1a", "cidr_block": "10.0.0.0/20", "map_public_ip_on_launch": false},
+		{"availability_zone": "us-east-1b", "cidr_block": "10.0.16.0/20"},
+		{"availability_zone": "us-east-1a", "cidr_block": "10.0.32.0/20"},
+		{"availability_zone": "us-east-1b", "cidr_block": "10.0.48.0/20"},
+	} {
+		testutil.AssertResource(t, single, "aws_subnet", want)
+	}
+	testutil.RefuteResource(t, single, "aws_subnet", map[string]any{"map_public_ip_on_launch": true})
+	if n := single.Count("aws_subnet"); n != 4 {
+		t.Errorf("%d subnets, want 4", n)
+	}
+}
+
+func TestNatGateways(t *testing.T) {
+	tests := []struct {
+		name string
+		s    *testutil.Synthesized
+		want int
+	}{{"single", single, 1}, {"perAZ", perAZ, 2}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.s.Count("aws_nat_gateway"); got != tt.want {
+				t.Errorf("NAT gateways = %d, want %d", got, tt.want)
+			}
+			if got := tt.s.Count("aws_eip"); got != tt.want {
+				t.Errorf("Elastic IPs = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// Each private route table must send 0.0.0.0/0 to the NAT gateway of its own
+// AZ when there is one per AZ.
+func TestPrivateRoutesUseSameAZNat(t *testing.T) {
+	for _, az := range []string{"us-east-1a", "us-east-1b"} {
+		r := perAZ.Resources("aws_route")
+		var found bool
+		for name, route := range r {
+			if !contains(name, "private_nat_route_"+az) {
+				continue
+			}
+			found = true
+			if !contains(route["nat_gateway_id"].(string), "nat_gateway_"+az) {
+				t.Errorf("%s routes to %v, want the NAT gateway in %s", name, route["nat_gateway_id"], az)
+			}
+		}
+		if !found {
+			t.Errorf("no private route for %s", az)
+		}
+	}
+	for name, route := range single.Resources("aws_route") {
+		if contains(name, "private_nat_route") && !contains(route["nat_gateway_id"].(string), "nat_gateway_us-east-1a") {
+			t.Errorf("single NAT: %s routes to %v, want the one NAT gateway", name, route["nat_gateway_id"])
+		}
+	}
+}
+
+func TestPublicRouteToInternetGateway(t *testing.T) {
+	testutil.AssertResource(t, single, "aws_route", map[string]any{"destination_cidr_block": "0.0.0.0/0", "gateway_id": single.Ref("aws_internet_gateway", "internet_gateway", "id")})
+}
+
+func TestDefaultSecurityGroupHasNoRules(t *testing.T) {
+	for _, dsg := range single.Resources("aws_default_security_group") {
+		if in, ok := dsg["ingress"].([]any); !ok || len(in) != 0 {
+			t.Errorf("ingress = %v, want an explicit empty list", dsg["ingress"])
+		}
+		if out, ok := dsg["egress"].([]any); !ok || len(out) != 0 {
+			t.Errorf("egress = %v, want an explicit empty list", dsg["egress"])
+		}
+	}
+}
+
+func TestSecurityGroupRules(t *testing.T) {
+	t.Run("alb open by default", func(t *testing.T) {
+		for _, port := range []int{80, 443} {
+			testutil.AssertResource(t, single, "aws_vpc_security_group_ingress_rule", map[string]any{"from_port": port, "to_port": port, "cidr_ipv4": "0.0.0.0/0"})
+		}
+	})
+	t.Run("alb allow-list", func(t *testing.T) {
+		testutil.AssertResource(t, perAZ, "aws_vpc_security_group_ingress_rule", map[string]any{"from_port": 443, "cidr_ipv4": "198.51.100.7/32"})
+		testutil.RefuteResource(t, perAZ, "aws_vpc_security_group_ingress_rule", map[string]any{"cidr_ipv4": "0.0.0.0/0"})
+	})
+	t.Run("bridge only from the alb", func(t *testing.T) {
+		testutil.AssertResource(t, single, "aws_vpc_security_group_ingress_rule", map[string]any{
+			"from_port": 3000, "to_port": 3000,
+			"security_group_id":            single.Ref("aws_security_group", "bridge_security_group", "id"),
+			"referenced_security_group_id": single.Ref("aws_security_group", "alb_security_group", "id"),
+		})
+		testutil.RefuteResource(t, single, "aws_vpc_security_group_ingress_rule", map[string]any{
+			"security_group_id": single.Ref("aws_security_group", "bridge_security_group", "id"), "cidr_ipv4": "0.0.0.0/0",
+		})
+	})
+	t.Run("bridge egress limited to 443", func(t *testing.T) {
+		testutil.AssertResource(t, single, "aws_vpc_security_group_egress_rule", map[string]any{"from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"})
+		testutil.RefuteResource(t, single, "aws_vpc_security_group_egress_rule", map[string]any{"ip_protocol": "-1"})
+	})
+}
+
+func TestFlowLogs(t *testing.T) {
+	if single.Count("aws_flow_log") != 0 || single.Count("aws_cloudwatch_log_group") != 0 {
+		t.Error("flow logs defined although off")
+	}
+	testutil.AssertResource(t, perAZ, "aws_flow_log", map[string]any{"traffic_type": "ALL", "log_destination_type": "cloud-watch-logs"})
+	testutil.AssertResource(t, perAZ, "aws_cloudwatch_log_group", map[string]any{"retention_in_days": 90})
+	testutil.AssertResource(t, perAZ, "aws_iam_role", map[string]any{"name": "proj-test-flow-logs"})
+	for _, doc := range perAZ.DataSources("aws_iam_policy_document") {
+		for _, st := range doc["statement"].([]any) {
+			for _, r := range asStrings(st.(map[string]any)["resources"]) {
+				if r == "*" {
+					t.Errorf("flow log policy grants %v on *", st)
+				}
+			}
+		}
+	}
+}
+
+func asStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i], _ = x.(string)
+	}
+	return out
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

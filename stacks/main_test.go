@@ -1,0 +1,81 @@
+package stacks_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/stacks"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// synthesized holds, per environment, the stack exactly as `go run .` writes
+// it (cdk.tf.json) and parsed for assertions. Built once in TestMain: each
+// synth costs seconds.
+var synthesized map[string]*stackOutput
+
+type stackOutput struct {
+	env  *environments.Environment
+	json []byte
+	*testutil.Synthesized
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := func() int {
+		defer jsii.Close()
+		envs, err := environments.LoadAll(environments.Embedded, "environments")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		synthesized, err = synthAll(envs)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// synthAll synthesizes every environment with a real app into a temp dir.
+func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error) {
+	dir, err := os.MkdirTemp("", "stacks-test-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
+	for _, env := range envs {
+		stacks.New(app, env)
+	}
+	app.Synth()
+	out := map[string]*stackOutput{}
+	for _, env := range envs {
+		data, err := os.ReadFile(filepath.Join(dir, "stacks", env.Name, "cdk.tf.json"))
+		if err != nil {
+			return nil, err
+		}
+		out[env.Name] = &stackOutput{env: env, json: data, Synthesized: testutil.Parse(data)}
+	}
+	return out, nil
+}
+
+// stack returns the synthesized stack of an environment.
+func stack(t *testing.T, name string) *stackOutput {
+	t.Helper()
+	s, ok := synthesized[name]
+	if !ok {
+		t.Fatalf("no environment %q in environments/", name)
+	}
+	return s
+}

@@ -1,0 +1,122 @@
+package stacks_test
+
+import (
+	"sync"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+)
+
+// plans holds each environment's plan, made once by terraform init/validate/
+// plan against the provider mirror with mock credentials.
+var (
+	plansOnce sync.Map // env name -> *sync.Once
+	plans     sync.Map // env name -> *tfjson.Plan
+)
+
+// plan returns the plan of an environment, making it on first use.
+func plan(t *testing.T, name string) *tfjson.Plan {
+	t.Helper()
+	tf := testutil.NeedTerraform(t)
+	once, _ := plansOnce.LoadOrStore(name, &sync.Once{})
+	once.(*sync.Once).Do(func() {
+		dir := testutil.PrepareStack(t, stack(t, name).json)
+		p, _ := tf.Plan(t, dir)
+		plans.Store(name, p)
+	})
+	p, ok := plans.Load(name)
+	if !ok {
+		t.Fatalf("%s: no plan (an earlier test failed to make it)", name)
+	}
+	return p.(*tfjson.Plan)
+}
+
+func TestPlan(t *testing.T) {
+	tests := []struct {
+		env    string
+		counts map[string]int
+	}{
+		{"dev", map[string]int{
+			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1,
+			"aws_nat_gateway": 1, "aws_eip": 1, "aws_route_table": 3, "aws_route": 3,
+			"aws_route_table_association": 4, "aws_default_security_group": 1,
+			"aws_security_group": 2, "aws_flow_log": 0,
+		}},
+		{"prod", map[string]int{
+			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1,
+			"aws_nat_gateway": 2, "aws_eip": 2, "aws_route_table": 3, "aws_route": 3,
+			"aws_route_table_association": 4, "aws_default_security_group": 1,
+			"aws_security_group": 2, "aws_flow_log": 1,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			t.Parallel()
+			p := plan(t, tt.env)
+			got := testutil.CountByType(p)
+			for typ, want := range tt.counts {
+				if got[typ] != want {
+					t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
+				}
+			}
+			for _, rc := range p.ResourceChanges {
+				if !rc.Change.Actions.Create() && !rc.Change.Actions.Read() {
+					t.Errorf("%s: action %v, want create on a fresh plan", rc.Address, rc.Change.Actions)
+				}
+			}
+		})
+	}
+}
+
+func TestPlanNetworking(t *testing.T) {
+	for _, name := range []string{"dev", "prod"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := stack(t, name).env
+			res := testutil.PlannedResources(plan(t, name))
+			var cidrs []string
+			for _, r := range res {
+				switch r.Type {
+				case "aws_vpc":
+					if r.AttributeValues["cidr_block"] != env.Network.VpcCidr || r.AttributeValues["enable_dns_hostnames"] != true {
+						t.Errorf("vpc: cidr %v dns hostnames %v", r.AttributeValues["cidr_block"], r.AttributeValues["enable_dns_hostnames"])
+					}
+				case "aws_subnet":
+					cidrs = append(cidrs, r.AttributeValues["cidr_block"].(string))
+					if r.AttributeValues["map_public_ip_on_launch"] != false {
+						t.Errorf("%s maps public IPs on launch", r.Address)
+					}
+				case "aws_default_security_group":
+					if in, out := r.AttributeValues["ingress"], r.AttributeValues["egress"]; len(in.([]any)) != 0 || len(out.([]any)) != 0 {
+						t.Errorf("default security group has rules: ingress %v egress %v", in, out)
+					}
+				}
+			}
+			want := append(append([]string{}, env.Network.PublicSubnetCidrs...), env.Network.PrivateSubnetCidrs...)
+			if !sameSet(cidrs, want) {
+				t.Errorf("subnet CIDRs %v, want %v", cidrs, want)
+			}
+		})
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[string]int{}
+	for _, x := range a {
+		seen[x]++
+	}
+	for _, x := range b {
+		seen[x]--
+	}
+	for _, n := range seen {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,123 @@
+package stacks_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/stacks"
+)
+
+func TestGolden(t *testing.T) {
+	for name, s := range synthesized {
+		t.Run(name, func(t *testing.T) {
+			testutil.Golden(t, name+".tf.json", s.json, *update)
+		})
+	}
+}
+
+func TestSynthIsDeterministic(t *testing.T) {
+	envs, err := environments.LoadAll(environments.Embedded, "environments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := synthAll(envs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range synthesized {
+		if !bytes.Equal(s.json, again[name].json) {
+			t.Errorf("%s: second synth differs:\n%s", name, testutil.LineDiff(string(s.json), string(again[name].json)))
+		}
+	}
+}
+
+// machinePath matches the usual roots of a machine's own folders.
+var machinePath = regexp.MustCompile(`"(/home/|/Users/|/root/|/tmp/|/var/folders/|/private/|[A-Za-z]:\\\\)`)
+
+func TestNoAbsolutePaths(t *testing.T) {
+	wd, _ := os.Getwd()
+	home, _ := os.UserHomeDir()
+	for name, s := range synthesized {
+		if m := machinePath.FindAll(s.json, -1); len(m) > 0 {
+			t.Errorf("%s: machine paths in the output: %q", name, m)
+		}
+		for _, dir := range []string{filepath.Dir(wd), os.TempDir(), home} {
+			if dir != "" && bytes.Contains(s.json, []byte(dir+"/")) {
+				t.Errorf("%s: output contains the path %s", name, dir)
+			}
+		}
+	}
+}
+
+func TestProviderConstraintAdmitsInstalledProvider(t *testing.T) {
+	for name, s := range synthesized {
+		req := s.Tree()["terraform"].(map[string]any)["required_providers"].(map[string]any)["aws"].(map[string]any)
+		if req["version"] != stacks.AwsProviderConstraint || req["source"] != "hashicorp/aws" {
+			t.Errorf("%s: required_providers.aws = %v, want source hashicorp/aws, version %q", name, req, stacks.AwsProviderConstraint)
+		}
+	}
+}
+
+func TestDefaultTags(t *testing.T) {
+	for name, s := range synthesized {
+		want := map[string]any{"Project": s.env.ProjectName, "Environment": name, "ManagedBy": "cdktf"}
+		for _, p := range providers(s) {
+			tags := p["default_tags"].([]any)[0].(map[string]any)["tags"].(map[string]any)
+			for k, v := range want {
+				if tags[k] != v {
+					t.Errorf("%s: provider %v: default tag %s = %v, want %v", name, p["alias"], k, tags[k], v)
+				}
+			}
+		}
+	}
+}
+
+func TestLocalBackendIsRelative(t *testing.T) {
+	s := stack(t, "dev")
+	local := s.Tree()["terraform"].(map[string]any)["backend"].(map[string]any)["local"].(map[string]any)
+	if got, want := local["path"], "../../../terraform.dev.tfstate"; got != want {
+		t.Errorf("local backend path = %v, want %v (the project root, seen from cdktf.out/stacks/dev)", got, want)
+	}
+}
+
+func TestS3Backend(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "environments", "examples", "staging.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := environments.Parse("environments/examples/staging.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := cdktf.Testing_App(nil)
+	s := testutil.Synth(stacks.New(app, env))
+	backend := s.Tree()["terraform"].(map[string]any)["backend"].(map[string]any)
+	s3, ok := backend["s3"].(map[string]any)
+	if !ok {
+		t.Fatalf("backend = %v, want s3", backend)
+	}
+	want := map[string]any{"bucket": "my-terraform-state", "key": "n8n-builder/staging/terraform.tfstate", "region": "us-east-1", "encrypt": true, "use_lockfile": true}
+	for k, v := range want {
+		if s3[k] != v {
+			t.Errorf("backend.s3.%s = %v, want %v", k, s3[k], v)
+		}
+	}
+	if _, ok := backend["local"]; ok {
+		t.Error("both s3 and local backends synthesized")
+	}
+}
+
+func providers(s *stackOutput) []map[string]any {
+	var out []map[string]any
+	for _, p := range s.Tree()["provider"].(map[string]any)["aws"].([]any) {
+		out = append(out, p.(map[string]any))
+	}
+	return out
+}
