@@ -128,7 +128,11 @@ func describeJSONError(data []byte, err error) string {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		line, col := position(data, syntax.Offset)
+		// Offset counts the bytes read, the offending one included.
+		line, col := position(data, max(syntax.Offset-1, 0))
+		if syntax.Offset >= int64(len(data)) {
+			return fmt.Sprintf("line %d: malformed JSON: the file ends early (unclosed object, list or string)", line)
+		}
 		return fmt.Sprintf("line %d, column %d: malformed JSON: %s", line, col, syntax.Error())
 	case errors.As(err, &typ):
 		line, col := position(data, typ.Offset)

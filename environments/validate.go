@@ -282,8 +282,11 @@ func (e *Environment) validateBridge(p *problems) {
 // validateEdge checks the load balancer, the UI and the custom domain.
 func (e *Environment) validateEdge(p *problems) {
 	lb := e.LoadBalancer
-	if lb.HTTPS && lb.CertificateArn == "" && (e.DomainName == "" || e.HostedZoneID == "") {
-		p.add("loadBalancer.https", "needs a certificate: set loadBalancer.certificateArn, or domainName and hostedZoneId to create one")
+	switch {
+	case lb.HTTPS && e.DomainName == "":
+		p.add("loadBalancer.https", "needs domainName: the bridge is served as api.<domainName>, the name on its certificate, which CloudFront connects to")
+	case lb.HTTPS && lb.CertificateArn == "" && e.HostedZoneID == "":
+		p.add("loadBalancer.https", "needs a certificate: set loadBalancer.certificateArn (for api.%s), or hostedZoneId to create one", e.DomainName)
 	}
 	if lb.CertificateArn != "" {
 		if !lb.HTTPS {

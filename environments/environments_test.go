@@ -1,0 +1,243 @@
+package environments
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// minimal is the smallest valid file: everything else takes its default.
+const minimal = `{"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"}}`
+
+func TestDefaults(t *testing.T) {
+	env, err := Parse("environments/staging.json", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		field     string
+		got, want any
+	}{
+		{"Name", env.Name, "staging"},
+		{"Region", env.Region, "us-east-1"},
+		{"ProjectName", env.ProjectName, "n8n-builder"},
+		{"Protected", env.Protected, true},
+		{"Bridge.Cpu", env.Bridge.Cpu, 2048},
+		{"Bridge.Memory", env.Bridge.Memory, 4096},
+		{"Bridge.DesiredCount", env.Bridge.DesiredCount, 1},
+		{"LogRetentionDays", env.LogRetentionDays, 30},
+		{"Network.NatMode", env.Network.NatMode, NatPerAZ},
+		{"Network.PublicSubnetCidrs", env.Network.PublicSubnetCidrs, []string{"10.0.0.0/20", "10.0.16.0/20"}},
+		{"Network.PrivateSubnetCidrs", env.Network.PrivateSubnetCidrs, []string{"10.0.32.0/20", "10.0.48.0/20"}},
+		{"Prefix()", env.Prefix(), "n8n-builder-staging"},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.field, c.got, c.want)
+		}
+	}
+}
+
+func TestDeriveSubnetsOfSmallVpc(t *testing.T) {
+	pub, priv, ok := deriveSubnets("192.168.4.0/24")
+	want := []string{"192.168.4.0/28", "192.168.4.16/28"}
+	if !ok || !reflect.DeepEqual(pub, want) || !reflect.DeepEqual(priv, []string{"192.168.4.32/28", "192.168.4.48/28"}) {
+		t.Errorf("deriveSubnets = %v %v %v", pub, priv, ok)
+	}
+}
+
+func TestS3BackendDefaults(t *testing.T) {
+	env, err := Parse("environments/staging.json", []byte(`{"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"},
+		"backend": {"s3": {"bucket": "my-state"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := S3Backend{Bucket: "my-state", Key: "n8n-builder/staging/terraform.tfstate", Region: "us-east-1", Encrypt: true, UseLockfile: true}
+	if got := *env.Backend.S3; got != want {
+		t.Errorf("backend = %+v, want %+v", got, want)
+	}
+}
+
+// TestValidation has one case per rule: the file content (merged over the
+// minimal file's keys where it repeats them) and the message expected.
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		file string // file name, default test.json
+		json string
+		want []string
+	}{
+		{"malformed JSON with position", "", "{\n  \"region\": \"us-east-1\",\n  oops\n}", []string{"environments/test.json: line 3, column 3: malformed JSON"}},
+		{"truncated JSON", "", `{"region": "us-east-1"`, []string{"environments/test.json: line 1: malformed JSON: the file ends early"}},
+		{"not an object", "", `[1, 2]`, []string{"(top level): must be a JSON object, got a list"}},
+		{"wrong type", "", `{"bridge": {"cpu": "2048"}}`, []string{"environments/test.json: bridge.cpu: line 1, column ", "expected a whole number, got JSON string"}},
+		{"unknown fields, all of them", "", `{"regoin": "x", "bridge": {"cpus": 1}}`, []string{
+			"environments/test.json: bridge.cpus: unknown field; valid fields here: architecture,",
+			"environments/test.json: regoin: unknown field; valid fields here: backend, bridge,",
+		}},
+		{"case matters for field names", "", `{"Region": "us-east-1"}`, []string{"Region: unknown field"}},
+		{"bad environment name", "Prod.json", minimal, []string{"environments/Prod.json: file name: environment name \"Prod\" must be lowercase"}},
+		{"bad region", "", `{"region": "us-middle-1"}`, []string{"environments/test.json: region: \"us-middle-1\" is not an AWS commercial region; valid: af-south-1"}},
+		{"az of another region", "", `{"region": "eu-west-1", "network": {"availabilityZones": ["eu-west-1a", "us-east-1b"]}}`, []string{"network.availabilityZones[1]: \"us-east-1b\" is not an AZ of region eu-west-1"}},
+		{"one az", "", `{"network": {"availabilityZones": ["us-east-1a"]}}`, []string{"network.availabilityZones: needs exactly two AZs of region us-east-1, got 1"}},
+		{"same az twice", "", `{"network": {"availabilityZones": ["us-east-1a", "us-east-1a"]}}`, []string{"network.availabilityZones: the two AZs must differ"}},
+		{"invalid vpc cidr", "", `{"network": {"vpcCidr": "10.0.0.0/33"}}`, []string{"network.vpcCidr: \"10.0.0.0/33\" is not an IPv4 CIDR"}},
+		{"vpc cidr with host bits", "", `{"network": {"vpcCidr": "10.0.0.1/16"}}`, []string{"did you mean \"10.0.0.0/16\""}},
+		{"vpc too large", "", `{"network": {"vpcCidr": "10.0.0.0/8"}}`, []string{"network.vpcCidr: \"10.0.0.0/8\": the prefix length must be /16 to /24"}},
+		{"subnet outside vpc", "", `{"network": {"publicSubnetCidrs": ["10.0.0.0/20", "10.1.0.0/20"], "privateSubnetCidrs": ["10.0.32.0/20", "10.0.48.0/20"]}}`, []string{"network.publicSubnetCidrs[1]: \"10.1.0.0/20\" does not fit inside network.vpcCidr \"10.0.0.0/16\""}},
+		{"overlapping subnets", "", `{"network": {"publicSubnetCidrs": ["10.0.0.0/20", "10.0.16.0/20"], "privateSubnetCidrs": ["10.0.8.0/24", "10.0.48.0/20"]}}`, []string{"network.privateSubnetCidrs[0]: \"10.0.8.0/24\" overlaps network.publicSubnetCidrs[0] \"10.0.0.0/20\""}},
+		{"only one subnet list", "", `{"network": {"publicSubnetCidrs": ["10.0.0.0/20", "10.0.16.0/20"]}}`, []string{"network.privateSubnetCidrs: needs one CIDR per AZ (two), got 0"}},
+		{"bad nat mode", "", `{"network": {"natMode": "double"}}`, []string{"network.natMode: \"double\" is not a NAT mode; valid: \"single\""}},
+		{"bad egress port", "", `{"network": {"bridgeEgressPorts": [443, 70000]}}`, []string{"network.bridgeEgressPorts[1]: 70000 is not a TCP port"}},
+		{"bad log retention", "", `{"logRetentionDays": 31}`, []string{"logRetentionDays: 31 is not a CloudWatch Logs retention; valid: 1, 3"}},
+		{"bad flow log retention", "", `{"network": {"flowLogs": {"retentionDays": 0}}}`, []string{"network.flowLogs.retentionDays: 0 is not"}},
+		{"fargate cpu", "", `{"bridge": {"cpu": 3000}}`, []string{"bridge.cpu: 3000 is not a Fargate CPU size; valid: 256, 512, 1024, 2048, 4096, 8192, 16384"}},
+		{"fargate memory for cpu", "", `{"bridge": {"cpu": 256, "memory": 4096}}`, []string{"bridge.memory: 4096 MiB is not offered by Fargate with 256 CPU units; valid: 512, 1024, 2048"}},
+		{"negative desired count", "", `{"bridge": {"desiredCount": -1}}`, []string{"bridge.desiredCount: -1 must be 0 or more"}},
+		{"architecture", "", `{"bridge": {"architecture": "arm"}}`, []string{"bridge.architecture: \"arm\" is not a Fargate architecture"}},
+		{"ephemeral storage", "", `{"bridge": {"ephemeralStorageGiB": 500}}`, []string{"bridge.ephemeralStorageGiB: 500 must be 21 to 200"}},
+		{"image tag", "", `{"bridge": {"imageTag": "v 1"}}`, []string{"bridge.imageTag: \"v 1\" is not a valid image tag"}},
+		{"latest with immutable tags", "", `{"bridge": {"imageTag": "latest"}}`, []string{"bridge.imageTag: \"latest\" cannot be pushed twice when ecr.immutableTags is true"}},
+		{"reserved env var", "", `{"bridge": {"environment": {"ANTHROPIC_API_KEY": "sk-x"}}}`, []string{"bridge.environment.ANTHROPIC_API_KEY: is set by the stack"}},
+		{"bad env var name", "", `{"bridge": {"environment": {"1X": "y"}}}`, []string{"bridge.environment.1X: is not a valid environment variable name"}},
+		{"spot when protected", "", `{"bridge": {"fargateSpot": true}}`, []string{"bridge.fargateSpot: Spot tasks can be stopped"}},
+		{"stop timeout", "", `{"bridge": {"stopTimeoutSeconds": 600}}`, []string{"bridge.stopTimeoutSeconds: 600 must be 2 to 120"}},
+		{"grace period", "", `{"bridge": {"healthCheckGracePeriodSeconds": -5}}`, []string{"bridge.healthCheckGracePeriodSeconds: -5 must be 0 to 7200"}},
+		{"autoscaling min > max", "", `{"bridge": {"autoscaling": {"enabled": true, "minTasks": 3, "maxTasks": 2}}}`, []string{"bridge.autoscaling.maxTasks: 2 is less than minTasks 3"}},
+		{"desired outside autoscaling range", "", `{"bridge": {"desiredCount": 5, "autoscaling": {"enabled": true, "minTasks": 1, "maxTasks": 4}}}`, []string{"bridge.desiredCount: 5 must be within autoscaling minTasks..maxTasks (1..4)"}},
+		{"cpu target", "", `{"bridge": {"autoscaling": {"enabled": true, "cpuTargetPercent": 0}}}`, []string{"bridge.autoscaling.cpuTargetPercent: 0 must be 1 to 100"}},
+		{"ecr lifecycle", "", `{"ecr": {"untaggedExpiryDays": 0, "keepTaggedImages": 0}}`, []string{"ecr.untaggedExpiryDays: 0 must be at least 1", "ecr.keepTaggedImages: 0 must be at least 1"}},
+		{"recovery window when protected", "", `{"secret": {"recoveryWindowDays": 0}}`, []string{"secret.recoveryWindowDays: 0 must be 7 to 30 in a protected environment"}},
+		{"project name characters", "", `{"projectName": "N8N_builder"}`, []string{"projectName: \"N8N_builder\" must be lowercase letters"}},
+		{"project name too long", "", `{"projectName": "a-very-long-project-name-x"}`, []string{"projectName: \"a-very-long-project-name-x\" is too long: the ALB name \"a-very-long-project-name-x-test-alb\" would be 35 characters, AWS allows 32; use at most 23 characters"}},
+		{"domain name", "", `{"domainName": "-bad-.example.com", "hostedZoneId": "Z123"}`, []string{"domainName: \"-bad-.example.com\" has an invalid label \"-bad-\""}},
+		{"single-label domain", "", `{"domainName": "localhost", "hostedZoneId": "Z123"}`, []string{"domainName: \"localhost\" must have at least two labels"}},
+		{"domain without certificate source", "", `{"domainName": "builder.example.com"}`, []string{"domainName: CloudFront needs a certificate for \"builder.example.com\": set hostedZoneId"}},
+		{"zone id format", "", `{"domainName": "builder.example.com", "hostedZoneId": "zone-1"}`, []string{"hostedZoneId: \"zone-1\" is not a Route 53 hosted zone id"}},
+		{"zone without domain", "", `{"hostedZoneId": "Z123"}`, []string{"hostedZoneId: is set but domainName is empty"}},
+		{"https without domain", "", `{"loadBalancer": {"https": true}}`, []string{"loadBalancer.https: needs domainName"}},
+		{"https without certificate source", "", `{"domainName": "builder.example.com", "ui": {"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"}, "loadBalancer": {"https": true}}`, []string{"loadBalancer.https: needs a certificate: set loadBalancer.certificateArn (for api.builder.example.com), or hostedZoneId"}},
+		{"certificate without https", "", `{"loadBalancer": {"certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"}}`, []string{"loadBalancer.certificateArn: is set but loadBalancer.https is false"}},
+		{"alb certificate in another region", "", `{"domainName": "b.example.com", "hostedZoneId": "Z123", "loadBalancer": {"https": true, "certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc-1"}}`, []string{"loadBalancer.certificateArn: is in eu-west-1; the ALB needs a certificate in its own region us-east-1"}},
+		{"malformed certificate arn", "", `{"domainName": "b.example.com", "hostedZoneId": "Z123", "loadBalancer": {"https": true, "certificateArn": "cert-1"}}`, []string{"loadBalancer.certificateArn: \"cert-1\" is not an ACM certificate ARN"}},
+		{"ui certificate outside us-east-1", "", `{"region": "eu-west-1", "network": {"availabilityZones": ["eu-west-1a", "eu-west-1b"]}, "domainName": "b.example.com", "ui": {"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc-1"}}`, []string{"ui.certificateArn: is in eu-west-1; CloudFront only uses certificates from us-east-1"}},
+		{"ssl policy", "", `{"loadBalancer": {"sslPolicy": "ELBSecurityPolicy-2016-08"}}`, []string{"loadBalancer.sslPolicy: \"ELBSecurityPolicy-2016-08\" is not a TLS 1.3 policy"}},
+		{"alb allow-list", "", `{"loadBalancer": {"allowedCidrs": ["10.0.0.0/33"]}}`, []string{"loadBalancer.allowedCidrs[0]: \"10.0.0.0/33\" is not an IPv4 network CIDR"}},
+		{"empty alb allow-list", "", `{"loadBalancer": {"allowedCidrs": []}}`, []string{"loadBalancer.allowedCidrs: must list at least one CIDR"}},
+		{"price class", "", `{"ui": {"priceClass": "PriceClass_50"}}`, []string{"ui.priceClass: \"PriceClass_50\" is not a CloudFront price class"}},
+		{"waf rate limit", "", `{"waf": {"rateLimitPer5Min": 5}}`, []string{"waf.rateLimitPer5Min: 5 must be 10 to 2000000000"}},
+		{"waf allow-list while off", "", `{"waf": {"enabled": false, "allowedCidrs": ["203.0.113.0/24"]}}`, []string{"waf.allowedCidrs: is set but waf.enabled is false"}},
+		{"backend without s3", "", `{"backend": {}}`, []string{"backend.s3: is required when backend is set"}},
+		{"backend bucket", "", `{"backend": {"s3": {"bucket": "Bad_Bucket"}}}`, []string{"backend.s3.bucket: \"Bad_Bucket\" is not an S3 bucket name"}},
+		{"backend kms without encrypt", "", `{"backend": {"s3": {"bucket": "state", "encrypt": false, "kmsKeyId": "alias/state"}}}`, []string{"backend.s3.kmsKeyId: is set but encrypt is false"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := tt.file
+			if file == "" {
+				file = "test.json"
+			}
+			_, err := Parse("environments/"+file, []byte(mergeMinimal(tt.json)))
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error does not contain %q:\n%v", want, err)
+				}
+			}
+		})
+	}
+}
+
+// mergeMinimal adds the minimal file's required fields to a JSON object case,
+// unless the case sets them itself (or is not a valid object at all).
+func mergeMinimal(text string) string {
+	if !strings.HasPrefix(text, "{") || !strings.HasSuffix(text, "}") || strings.Contains(text, "\n") {
+		return text
+	}
+	body := strings.TrimSuffix(strings.TrimPrefix(text, "{"), "}")
+	var extra []string
+	if !strings.Contains(text, `"network"`) {
+		extra = append(extra, `"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}`)
+	} else if !strings.Contains(text, "availabilityZones") {
+		body = strings.Replace(body, `"network": {`, `"network": {"availabilityZones": ["us-east-1a", "us-east-1b"], `, 1)
+	}
+	if !strings.Contains(text, `"bridge"`) {
+		extra = append(extra, `"bridge": {"imageTag": "1.0.0"}`)
+	} else if !strings.Contains(text, "imageTag") {
+		body = strings.Replace(body, `"bridge": {`, `"bridge": {"imageTag": "1.0.0", `, 1)
+	}
+	if strings.TrimSpace(body) == "" {
+		return "{" + strings.Join(extra, ", ") + "}"
+	}
+	return "{" + strings.Join(append(extra, body), ", ") + "}"
+}
+
+func TestAllProblemsAtOnce(t *testing.T) {
+	_, err := Parse("environments/test.json", []byte(`{"region": "mars-1", "bridge": {"cpu": 3000, "desiredCount": -2}, "logRetentionDays": 2}`))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, field := range []string{"region:", "network.availabilityZones:", "bridge.cpu:", "bridge.desiredCount:", "logRetentionDays:"} {
+		if !strings.Contains(err.Error(), "environments/test.json: "+field) {
+			t.Errorf("missing a problem with %s in:\n%v", field, err)
+		}
+	}
+}
+
+func TestRepositoryEnvironmentsAreValid(t *testing.T) {
+	envs, err := LoadAll(Embedded, "environments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range envs {
+		names = append(names, e.Name)
+	}
+	if !reflect.DeepEqual(names, []string{"dev", "prod"}) {
+		t.Errorf("environments = %v, want [dev prod]", names)
+	}
+}
+
+func TestExamplesAreValid(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("examples", "*.json"))
+	if len(files) == 0 {
+		t.Fatal("no example files")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(f, data); err != nil {
+			t.Errorf("%v", err)
+		}
+	}
+}
+
+func TestLoadAllReportsEveryFile(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.json":    {Data: []byte(`{"region": "nowhere"}`)},
+		"b.json":    {Data: []byte(`{`)},
+		"good.json": {Data: []byte(minimal)},
+	}
+	_, err := LoadAll(fsys, "envs")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"envs/a.json: region:", "envs/b.json: line 1: malformed JSON"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+}
+
+func TestLoadAllEmptyDir(t *testing.T) {
+	if _, err := LoadAll(fstest.MapFS{}, "envs"); err == nil || !strings.Contains(err.Error(), "envs: no environment files") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// binary is the app built once for the end-to-end tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "infra-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "infra")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		panic("go build: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run executes the app in workDir and returns its exit code and stderr.
+func run(t *testing.T, workDir string, env ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(binary)
+	cmd.Dir = workDir
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return exit.ExitCode(), stderr.String()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return 0, stderr.String()
+}
+
+// TestBadInput runs the app on each broken environment file in testdata/bad
+// (alone in an environments/ folder, beside an existing cdktf.out): it must
+// exit 1 with the message in the matching .want file, naming file and field,
+// without a panic and without touching cdktf.out.
+func TestBadInput(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "bad", "*.json"))
+	if len(files) < 25 {
+		t.Fatalf("%d bad-input files, want at least 25", len(files))
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".json")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := os.ReadFile(strings.TrimSuffix(file, ".json") + ".want")
+			if err != nil {
+				t.Fatal(err)
+			}
+			work := t.TempDir()
+			mustWrite(t, filepath.Join(work, "environments", name+".json"), data)
+			marker := filepath.Join(work, "cdktf.out", "stacks", "old", "cdk.tf.json")
+			mustWrite(t, marker, []byte("previous output"))
+			before := listTree(t, filepath.Join(work, "cdktf.out"))
+
+			code, stderr := run(t, work)
+			if code != 1 {
+				t.Errorf("exit code %d, want 1; stderr:\n%s", code, stderr)
+			}
+			if w := strings.TrimSpace(string(want)); !strings.Contains(stderr, "environments/"+name+".json: ") || !strings.Contains(stderr, w) {
+				t.Errorf("stderr does not name the file and %q:\n%s", w, stderr)
+			}
+			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+				t.Errorf("panicked:\n%s", stderr)
+			}
+			if after := listTree(t, filepath.Join(work, "cdktf.out")); after != before {
+				t.Errorf("cdktf.out changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
+func TestUnknownEnvironmentsDir(t *testing.T) {
+	code, stderr := run(t, t.TempDir())
+	if code != 1 || !strings.Contains(stderr, "environments") {
+		t.Errorf("exit %d, stderr %q; want 1 and a message naming environments", code, stderr)
+	}
+}
+
+// TestSynthesizesEveryEnvironment runs the app on the repository's own
+// environment files and checks it writes one stack per file.
+func TestSynthesizesEveryEnvironment(t *testing.T) {
+	out := t.TempDir()
+	wd, _ := os.Getwd()
+	code, stderr := run(t, wd, "CDKTF_OUTDIR="+out, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, env := range []string{"dev", "prod"} {
+		if _, err := os.Stat(filepath.Join(out, "stacks", env, "cdk.tf.json")); err != nil {
+			t.Errorf("stack %s not written: %v", env, err)
+		}
+	}
+}
+
+func mustWrite(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// listTree describes every file under dir with its size and modification time.
+func listTree(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err == nil {
+			b.WriteString(path + " " + info.ModTime().String() + " " + strconv.FormatInt(info.Size(), 10) + ";")
+		}
+		return err
+	})
+	return b.String()
+}
