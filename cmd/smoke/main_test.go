@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// saveOutputs writes targets as `terraform output -json` would print them.
+func saveOutputs(t *testing.T, targets Targets) string {
+	outputs := map[string]any{}
+	for _, f := range fields {
+		if v := *f.get(&targets); v != "" {
+			outputs[f.output] = map[string]any{"sensitive": false, "type": "string", "value": v}
+		}
+	}
+	data, err := json.Marshal(outputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "outputs.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunCommand(t *testing.T) {
+	healthy, _ := deploy(t, app{}, app{}, false, nil)
+	noUI, _ := deploy(t, app{}, app{ui: indexOnly}, false, nil)
+	healthyFile := saveOutputs(t, healthy)
+	noUIFile := saveOutputs(t, noUI)
+	emptyFile := saveOutputs(t, Targets{})
+	fast := []string{"-interval", "10ms", "-request-timeout", "1s", "-hold", "20ms", "-timeout", "5s", "-attempts", "1"}
+
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr string
+	}{
+		{name: "help", args: []string{"-h"}, wantCode: 0, wantStderr: usageLine},
+		{name: "unknown flag", args: []string{"-url", "x"}, wantCode: 2, wantStderr: "flag provided but not defined: -url"},
+		{name: "stray argument", args: []string{"dev"}, wantCode: 2, wantStderr: `smoke: unexpected argument "dev"`},
+		{name: "both -dir and -outputs", args: []string{"-dir", ".", "-outputs", healthyFile}, wantCode: 2, wantStderr: "smoke: -dir and -outputs both name the outputs; pass one"},
+		{name: "zero timeout", args: []string{"-outputs", healthyFile, "-timeout", "0"}, wantCode: 2, wantStderr: "smoke: -timeout 0s: must be positive"},
+		{name: "no attempts", args: []string{"-outputs", healthyFile, "-attempts", "0"}, wantCode: 2, wantStderr: "smoke: -attempts 0: must be at least 1"},
+		{name: "unreadable outputs", args: []string{"-outputs", "testdata/nope.json"}, wantCode: 2, wantStderr: "smoke: open testdata/nope.json: no such file or directory"},
+		{name: "missing outputs", args: []string{"-outputs", emptyFile}, wantCode: 2, wantStderr: "smoke: missing output alb_url: "},
+		{name: "healthy", args: append([]string{"-outputs", healthyFile}, fast...), wantCode: 0, wantStdout: "5 passed, 0 failed, 0 skipped"},
+		{name: "failed check", args: append([]string{"-outputs", noUIFile}, fast...), wantCode: 1, wantStdout: "FAIL  UI deep link via CloudFront"},
+		{
+			name:       "flag overrides a broken output",
+			args:       append([]string{"-outputs", noUIFile, "-cloudfront-url", healthy.CloudFrontURL}, fast...),
+			wantCode:   0,
+			wantStdout: "5 passed, 0 failed, 0 skipped",
+		},
+		{
+			name:       "flag overrides a good output",
+			args:       append([]string{"-outputs", healthyFile, "-cloudfront-url", noUI.CloudFrontURL}, fast...),
+			wantCode:   1,
+			wantStdout: "FAIL  UI deep link via CloudFront",
+		},
+		{
+			name:       "flags alone",
+			args:       append([]string{"-alb-url", healthy.ALBURL, "-websocket-url", healthy.WebSocketURL, "-cloudfront-url", healthy.CloudFrontURL, "-websocket-url-via-cloudfront", healthy.WebSocketViaCloudFrontURL}, fast...),
+			wantCode:   0,
+			wantStdout: "5 passed, 0 failed, 0 skipped",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), tc.args, &stdout, &stderr)
+			if code != tc.wantCode {
+				t.Errorf("run(%q) = %d, want %d", tc.args, code, tc.wantCode)
+			}
+			if !strings.Contains(stdout.String(), tc.wantStdout) {
+				t.Errorf("stdout lacks %q", tc.wantStdout)
+			}
+			if !strings.Contains(stderr.String(), tc.wantStderr) {
+				t.Errorf("stderr lacks %q", tc.wantStderr)
+			}
+			if t.Failed() {
+				t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
+func TestRunCommandFromDir(t *testing.T) {
+	healthy, _ := deploy(t, app{}, app{}, false, nil)
+	data, err := os.ReadFile(saveOutputs(t, healthy))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := fakeTerraform(t, "cat outputs.json")
+	if err := os.WriteFile(filepath.Join(dir, "outputs.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(t.Context(), []string{"-dir", dir, "-interval", "10ms", "-hold", "20ms"}, &stdout, &stderr)
+	if code != 0 || !strings.Contains(stdout.String(), "5 passed, 0 failed, 0 skipped") {
+		t.Errorf("run(-dir) = %d, want 0 and all passed\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+)
+
+// Targets are the URLs the smoke check probes. Each field is read from the
+// stack output named in its comment. UIURL and APIURL are empty when the
+// environment has no custom domain.
+type Targets struct {
+	ALBURL                    string // alb_url: http://x.elb.amazonaws.com or https://api.example.com
+	WebSocketURL              string // websocket_url: ws(s)://<alb>/ws
+	CloudFrontURL             string // cloudfront_url: https://dxxxx.cloudfront.net
+	WebSocketViaCloudFrontURL string // websocket_url_via_cloudfront: wss://dxxxx.cloudfront.net/ws
+	UIURL                     string // ui_url: https://app.example.com; optional
+	APIURL                    string // api_url: https://api.example.com; optional
+}
+
+// field ties a Targets field to the output it comes from. One table drives the
+// flags, the output lookup and the validation, so they cannot drift apart.
+type field struct {
+	output   string
+	required bool
+	schemes  []string
+	get      func(*Targets) *string
+}
+
+var fields = []field{
+	{"alb_url", true, []string{"http", "https"}, func(t *Targets) *string { return &t.ALBURL }},
+	{"websocket_url", true, []string{"ws", "wss"}, func(t *Targets) *string { return &t.WebSocketURL }},
+	// http is accepted so the check can run against a local server.
+	{"cloudfront_url", true, []string{"http", "https"}, func(t *Targets) *string { return &t.CloudFrontURL }},
+	{"websocket_url_via_cloudfront", true, []string{"ws", "wss"}, func(t *Targets) *string { return &t.WebSocketViaCloudFrontURL }},
+	// Custom domains always get a certificate, so only https makes sense.
+	{"ui_url", false, []string{"https"}, func(t *Targets) *string { return &t.UIURL }},
+	{"api_url", false, []string{"https"}, func(t *Targets) *string { return &t.APIURL }},
+}
+
+// flag is the command-line flag that overrides the output: alb_url → -alb-url.
+func (f field) flag() string { return strings.ReplaceAll(f.output, "_", "-") }
+
+// readOutputs returns the stack outputs from `terraform output -json` run in
+// dir, or from file when it holds a saved copy. With neither it returns no
+// outputs, so every target must come from a flag.
+func readOutputs(ctx context.Context, dir, file string) (map[string]any, error) {
+	var data []byte
+	var err error
+	var source string
+	switch {
+	case file != "":
+		source = file
+		data, err = os.ReadFile(file)
+	case dir != "":
+		source = "terraform output -json in " + dir
+		data, err = terraformOutput(ctx, dir)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := parseOutputs(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	return outputs, nil
+}
+
+// terraformOutput runs terraform in dir. Terraform's own message (no state,
+// not initialised, ...) goes into the error because it tells the fix.
+func terraformOutput(ctx context.Context, dir string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "terraform", "output", "-json", "-no-color")
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && len(exit.Stderr) > 0 {
+			return nil, fmt.Errorf("terraform output -json in %s: %w: %s", dir, err, strings.TrimSpace(string(exit.Stderr)))
+		}
+		return nil, fmt.Errorf("terraform output -json in %s: %w", dir, err)
+	}
+	return out, nil
+}
+
+// parseOutputs reads the `terraform output -json` format,
+// {"name":{"sensitive":false,"type":"string","value":"..."}}, into name → value.
+func parseOutputs(data []byte) (map[string]any, error) {
+	var raw map[string]struct {
+		Value any `json:"value"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, fmt.Errorf("not the output of terraform output -json: %w", err)
+	}
+	outputs := make(map[string]any, len(raw))
+	for name, o := range raw {
+		outputs[name] = o.Value
+	}
+	return outputs, nil
+}
+
+// targetsFrom fills Targets from the outputs, lets each non-empty field of
+// overrides win, and validates the result. It reports all problems at once.
+func targetsFrom(outputs map[string]any, overrides Targets) (Targets, error) {
+	var t Targets
+	var errs []error
+	for _, f := range fields {
+		dst := f.get(&t)
+		if v := *f.get(&overrides); v != "" {
+			*dst = v
+		} else if v, ok := outputs[f.output]; ok {
+			s, isString := v.(string)
+			if !isString {
+				errs = append(errs, fmt.Errorf("output %s is %v, want a string URL", f.output, v))
+				continue
+			}
+			*dst = s
+		}
+		switch {
+		case *dst == "" && f.required:
+			errs = append(errs, fmt.Errorf("missing output %s: the stack outputs lack it and -%s is not set; apply the stack or pass -%s", f.output, f.flag(), f.flag()))
+		case *dst != "":
+			if err := checkURL(*dst, f.schemes); err != nil {
+				errs = append(errs, fmt.Errorf("%s %q: %w", f.output, *dst, err))
+			}
+		}
+	}
+	return t, errors.Join(errs...)
+}
+
+// checkURL catches a value that is not a URL at all before it turns into a
+// confusing failed check.
+func checkURL(raw string, schemes []string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(schemes, u.Scheme) {
+		return fmt.Errorf("scheme must be %s", strings.Join(schemes, " or "))
+	}
+	if u.Host == "" {
+		return errors.New("no host")
+	}
+	return nil
+}
