@@ -13,24 +13,34 @@ import (
 // plan against the provider mirror with mock credentials.
 var (
 	plansOnce sync.Map // env name -> *sync.Once
-	plans     sync.Map // env name -> *tfjson.Plan
+	plans     sync.Map // env name -> *madePlan
 )
 
+type madePlan struct {
+	plan *tfjson.Plan
+	json []byte // `terraform show -json` output
+}
+
 // plan returns the plan of an environment, making it on first use.
-func plan(t *testing.T, name string) *tfjson.Plan {
+func plan(t *testing.T, name string) *tfjson.Plan { return makePlan(t, name).plan }
+
+// planJSON returns the plan of an environment as `terraform show -json` wrote it.
+func planJSON(t *testing.T, name string) []byte { return makePlan(t, name).json }
+
+func makePlan(t *testing.T, name string) *madePlan {
 	t.Helper()
 	tf := testutil.NeedTerraform(t)
 	once, _ := plansOnce.LoadOrStore(name, &sync.Once{})
 	once.(*sync.Once).Do(func() {
 		dir := testutil.PrepareStack(t, stack(t, name).json)
-		p, _ := tf.Plan(t, dir)
-		plans.Store(name, p)
+		p, raw := tf.Plan(t, dir)
+		plans.Store(name, &madePlan{p, raw})
 	})
 	p, ok := plans.Load(name)
 	if !ok {
 		t.Fatalf("%s: no plan (an earlier test failed to make it)", name)
 	}
-	return p.(*tfjson.Plan)
+	return p.(*madePlan)
 }
 
 func TestPlan(t *testing.T) {
