@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with go test ./cmd/cost -update)", err)
+	}
+	if d := diff(string(want), got); d != "" {
+		t.Errorf("%s differs (- want, + got; refresh with go test ./cmd/cost -update):\n%s", path, d)
+	}
+}
+
+// diff lists the lines that differ between want and got, with line numbers.
+func diff(want, got string) string {
+	if want == got {
+		return ""
+	}
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("line " + strconv.Itoa(i+1) + ":\n- " + wl + "\n+ " + gl + "\n")
+		}
+	}
+	return b.String()
+}
+
+// runCost runs the command and returns its exit code, stdout and stderr.
+func runCost(args ...string) (int, string, string) {
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestRunTable(t *testing.T) {
+	code, out, errOut := runCost("-stack", "testdata/small.tf.json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden(t, "small.golden.txt", out)
+}
+
+func TestRunJSON(t *testing.T) {
+	code, out, errOut := runCost("-stack", "testdata/prod.tf.json", "-json", "-nat-gb", "200")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if rep.Region != "us-east-1" || rep.Assumptions.NATGB != 200 || rep.Assumptions.Hours != 730 {
+		t.Errorf("got region %q, assumptions %+v; want us-east-1, -nat-gb 200 and the default 730 hours", rep.Region, rep.Assumptions)
+	}
+	nat := byComponent(rep.Lines)["NAT data processed"]
+	if !near(nat.Min, 200*0.045) {
+		t.Errorf("NAT data processed: got %v; want 200 GB × $0.045 = 9", nat.Min)
+	}
+	if !(rep.Min < rep.Max) {
+		t.Errorf("total: got %v–%v; want min < max (prod autoscales 2–6)", rep.Min, rep.Max)
+	}
+}
+
+func TestRunEnvShorthand(t *testing.T) {
+	// -env reads cdktf.out/stacks/<env>/cdk.tf.json relative to the working
+	// directory; here it does not exist, and the error names the path.
+	code, _, errOut := runCost("-env", "nosuchenv")
+	if code != 1 || !strings.Contains(errOut, filepath.Join("cdktf.out", "stacks", "nosuchenv", "cdk.tf.json")) {
+		t.Errorf("got exit %d, stderr %q; want 1 and the path of the missing stack", code, errOut)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	dir := t.TempDir()
+	euWest := filepath.Join(dir, "cdk.tf.json")
+	if err := os.WriteFile(euWest, []byte(stackJSON(`[{"region": "eu-west-1"}]`, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no stack", nil, 2, "no stack given"},
+		{"stack and env", []string{"-stack", dir, "-env", "dev"}, 2, "not both"},
+		{"stray argument", []string{"-env", "dev", "extra"}, 2, `unexpected argument "extra"`},
+		{"bad number", []string{"-env", "dev", "-hours", "lots"}, 2, "not a number"},
+		{"out of range", []string{"-stack", "testdata/small.tf.json", "-hours", "-5"}, 1, "-hours is -5"},
+		{"other region", []string{"-stack", dir}, 1, `region "eu-west-1" is not priced`},
+		{"readme with stack", []string{"-readme", "-env", "dev"}, 2, "drop -stack"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCost(tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("got exit %d, stderr %q; want exit %d and %q", code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestRunHelpShowsDefaults(t *testing.T) {
+	code, _, errOut := runCost("-h")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"-hours value", "(default 730)", "(default 1000000)", "-readme-dev"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("help does not contain %q:\n%s", want, errOut)
+		}
+	}
+}

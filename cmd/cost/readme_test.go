@@ -1,0 +1,114 @@
+package main
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The repository's golden stacks and README, seen from this package's
+// directory (go test runs in cmd/cost).
+var (
+	repoDevStack  = filepath.Join("..", "..", "stacks", "testdata", "dev.tf.json")
+	repoProdStack = filepath.Join("..", "..", "stacks", "testdata", "prod.tf.json")
+	repoReadme    = filepath.Join("..", "..", "README.md")
+)
+
+// TestReadmeCostSectionIsCurrent fails when README.md's cost section is not
+// what the golden stacks and the default assumptions give.
+func TestReadmeCostSectionIsCurrent(t *testing.T) {
+	// TODO(lead): remove these skips once stacks/testdata/{dev,prod}.tf.json
+	// and README.md (with the cost markers) are committed; CI has them all.
+	for _, p := range []string{repoDevStack, repoProdStack, repoReadme} {
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			t.Skipf("%s does not exist yet", p)
+		}
+	}
+	want, err := ReadmeSection(repoDevStack, repoProdStack, DefaultAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(repoReadme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readmeSection(string(readme))
+	if err != nil {
+		t.Fatalf("README.md: %v", err)
+	}
+	if d := diff(want, got); d != "" {
+		t.Errorf("README.md's cost section is out of date; from the repository root run\n\n"+
+			"\tgo run ./cmd/cost -update-readme\n\n(- generated, + README.md):\n%s", d)
+	}
+}
+
+// TestReadmeFromFixtures pins the Markdown layout on this package's own
+// dev and prod fixtures.
+func TestReadmeFromFixtures(t *testing.T) {
+	section, err := ReadmeSection("testdata/dev.tf.json", "testdata/prod.tf.json", DefaultAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "readme.golden.md", section+"\n")
+	for _, want := range []string{
+		"| Fargate vCPU | $59.10 | $118.20–$354.60 |", // 1 task of 2 vCPU; prod 2–6 tasks
+		"| WAF web ACL | — | $5.00 |",                 // no WAF in dev
+		"| NAT gateway hours | $32.85 | $65.70 |",     // one NAT in dev, one per AZ in prod
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("section lacks the row %q", want)
+		}
+	}
+}
+
+func TestReplaceSection(t *testing.T) {
+	readme := "# Title\n\n## Costs\n\n" + beginMarker + "\nold table\n" + endMarker + "\n\n## Testing\n"
+	got, err := replaceSection(readme, beginMarker+"\nnew table\n"+endMarker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# Title\n\n## Costs\n\n" + beginMarker + "\nnew table\n" + endMarker + "\n\n## Testing\n"
+	if got != want {
+		t.Errorf("got %q; want %q", got, want)
+	}
+}
+
+func TestReplaceSectionWithoutMarkers(t *testing.T) {
+	for _, readme := range []string{
+		"# Title\n",
+		endMarker + "\n" + beginMarker + "\n", // in the wrong order
+	} {
+		if _, err := replaceSection(readme, "x"); err == nil || !strings.Contains(err.Error(), "no cost section") {
+			t.Errorf("%q: got %v; want a no cost section error", readme, err)
+		}
+	}
+}
+
+func TestRunUpdateReadme(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	before := "# n8n builder\n\n" + beginMarker + "\nstale\n" + endMarker + "\n\nMore.\n"
+	if err := os.WriteFile(path, []byte(before), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-readme-dev", "testdata/dev.tf.json", "-readme-prod", "testdata/prod.tf.json", "-readme-file", path}
+	if code, _, errOut := runCost(append(args, "-update-readme")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, printed, _ := runCost(append(args, "-readme")...)
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# n8n builder\n\n" + printed + "\nMore.\n"
+	if d := diff(want, string(after)); d != "" {
+		t.Errorf("README after -update-readme differs from -readme's output in place (- want, + got):\n%s", d)
+	}
+	// A second run changes nothing.
+	runCost(append(args, "-update-readme")...)
+	if again, _ := os.ReadFile(path); string(again) != string(after) {
+		t.Error("a second -update-readme changed the README")
+	}
+}
