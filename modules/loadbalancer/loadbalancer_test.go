@@ -1,0 +1,364 @@
+package loadbalancer_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/loadbalancer"
+)
+
+const certArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"
+
+// Three synthesized variants, built once: dev-like (HTTP, no logs),
+// prod-like (HTTPS, deletion protection, access logs) and access logs in a
+// region launched after August 2022 (no legacy ELB account), destroyable.
+var dev, prod, newRegion *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		dev = synth(loadbalancer.Props{NamePrefix: "proj-dev"})
+		prod = synth(loadbalancer.Props{
+			NamePrefix: "proj-prod", HTTPS: true, CertificateArn: jsii.String(certArn),
+			DeletionProtection: true, AccessLogs: true,
+		})
+		newRegion = synth(loadbalancer.Props{
+			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true,
+		})
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+func synth(p loadbalancer.Props) *testutil.Synthesized {
+	stack := testutil.NewStack()
+	loadbalancer.New(stack, "lb", withNetwork(p))
+	return testutil.Synth(stack)
+}
+
+// withNetwork fills in what the networking module provides.
+func withNetwork(p loadbalancer.Props) loadbalancer.Props {
+	p.VpcID = jsii.String("vpc-0123456789abcdef0")
+	p.SubnetIDs = jsii.Strings("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb")
+	p.SecurityGroupID = jsii.String("sg-0123456789abcdef0")
+	return p
+}
+
+func TestLoadBalancer(t *testing.T) {
+	for _, s := range []*testutil.Synthesized{dev, prod} {
+		testutil.AssertResource(t, s, "aws_lb", map[string]any{
+			"load_balancer_type": "application", "internal": false,
+			"idle_timeout": 3600, "drop_invalid_header_fields": true, "enable_http2": true,
+			"desync_mitigation_mode": "defensive",
+			"subnets":                []any{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"},
+			"security_groups":        []any{"sg-0123456789abcdef0"},
+		})
+		testutil.RefuteResource(t, s, "aws_lb", map[string]any{"internal": true})
+	}
+	testutil.AssertResource(t, dev, "aws_lb", map[string]any{"name": "proj-dev-alb"})
+}
+
+func TestDeletionProtection(t *testing.T) {
+	testutil.AssertResource(t, prod, "aws_lb", map[string]any{"enable_deletion_protection": true})
+	testutil.RefuteResource(t, prod, "aws_lb", map[string]any{"enable_deletion_protection": false})
+	testutil.AssertResource(t, dev, "aws_lb", map[string]any{"enable_deletion_protection": false})
+	testutil.RefuteResource(t, dev, "aws_lb", map[string]any{"enable_deletion_protection": true})
+}
+
+func TestTargetGroup(t *testing.T) {
+	testutil.AssertResource(t, dev, "aws_lb_target_group", map[string]any{
+		"name": "proj-dev-tg", "target_type": "ip", "protocol": "HTTP", "port": 3000,
+		"vpc_id":               "vpc-0123456789abcdef0",
+		"deregistration_delay": "30",
+		"health_check": map[string]any{
+			"path": "/health", "matcher": "200", "protocol": "HTTP", "interval": 30,
+			"healthy_threshold": 2, "unhealthy_threshold": 3, "timeout": 5,
+		},
+		"stickiness": map[string]any{"type": "lb_cookie", "enabled": true, "cookie_duration": 86400},
+	})
+	testutil.RefuteResource(t, dev, "aws_lb_target_group", map[string]any{"target_type": "instance"})
+	// A fixed name cannot go with create_before_destroy (the new group could
+	// not take the name): make sure nobody adds it.
+	for name, tg := range dev.Resources("aws_lb_target_group") {
+		if _, ok := tg["lifecycle"]; ok {
+			t.Errorf("%s has a lifecycle block %v; a fixed name rules out create_before_destroy", name, tg["lifecycle"])
+		}
+	}
+	if n := dev.Count("aws_lb_target_group"); n != 1 {
+		t.Errorf("%d target groups, want 1", n)
+	}
+}
+
+func TestListeners(t *testing.T) {
+	forward := func(s *testutil.Synthesized) []any {
+		return []any{map[string]any{"type": "forward", "target_group_arn": s.Ref("aws_lb_target_group", "target_group", "arn")}}
+	}
+	t.Run("dev forwards plain HTTP", func(t *testing.T) {
+		testutil.AssertResource(t, dev, "aws_lb_listener", map[string]any{
+			"port": 80, "protocol": "HTTP", "default_action": forward(dev),
+			"load_balancer_arn": dev.Ref("aws_lb", "alb", "arn"),
+		})
+		testutil.RefuteResource(t, dev, "aws_lb_listener", map[string]any{"port": 443})
+		if n := dev.Count("aws_lb_listener"); n != 1 {
+			t.Errorf("%d listeners, want 1", n)
+		}
+	})
+	t.Run("prod redirects 80 and forwards 443", func(t *testing.T) {
+		testutil.AssertResource(t, prod, "aws_lb_listener", map[string]any{
+			"port": 80, "protocol": "HTTP",
+			"default_action": []any{map[string]any{"type": "redirect", "redirect": map[string]any{
+				"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301",
+			}}},
+		})
+		testutil.RefuteResource(t, prod, "aws_lb_listener", map[string]any{"port": 80, "default_action": forward(prod)})
+		testutil.AssertResource(t, prod, "aws_lb_listener", map[string]any{
+			"port": 443, "protocol": "HTTPS", "default_action": forward(prod),
+			"ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificate_arn": certArn,
+			"load_balancer_arn": prod.Ref("aws_lb", "alb", "arn"),
+		})
+		if n := prod.Count("aws_lb_listener"); n != 2 {
+			t.Errorf("%d listeners, want 2", n)
+		}
+	})
+}
+
+func TestAccessLogBucket(t *testing.T) {
+	bucketID := prod.Ref("aws_s3_bucket", "log_bucket", "id")
+	testutil.AssertResource(t, prod, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-prod-alb-logs-", "force_destroy": false})
+	testutil.AssertResource(t, newRegion, "aws_s3_bucket", map[string]any{"force_destroy": true})
+	testutil.AssertResource(t, prod, "aws_s3_bucket_public_access_block", map[string]any{
+		"bucket": bucketID, "block_public_acls": true, "block_public_policy": true,
+		"ignore_public_acls": true, "restrict_public_buckets": true,
+	})
+	testutil.AssertResource(t, prod, "aws_s3_bucket_ownership_controls", map[string]any{
+		"bucket": bucketID, "rule": map[string]any{"object_ownership": "BucketOwnerEnforced"},
+	})
+	testutil.AssertResource(t, prod, "aws_s3_bucket_server_side_encryption_configuration", map[string]any{
+		"bucket": bucketID,
+		"rule":   []any{map[string]any{"apply_server_side_encryption_by_default": map[string]any{"sse_algorithm": "AES256"}}},
+	})
+	testutil.RefuteResource(t, prod, "aws_s3_bucket_server_side_encryption_configuration", map[string]any{
+		"rule": []any{map[string]any{"apply_server_side_encryption_by_default": map[string]any{"sse_algorithm": "aws:kms"}}},
+	})
+	testutil.AssertResource(t, prod, "aws_s3_bucket_lifecycle_configuration", map[string]any{
+		"bucket": bucketID,
+		"rule":   []any{map[string]any{"status": "Enabled", "expiration": map[string]any{"days": 90}}},
+	})
+	testutil.AssertResource(t, prod, "aws_s3_bucket_policy", map[string]any{
+		"bucket": bucketID, "policy": "${data.aws_iam_policy_document." + dataName(t, prod, "log_bucket_policy_document") + ".json}",
+	})
+
+	t.Run("alb logs there once the policy exists", func(t *testing.T) {
+		testutil.AssertResource(t, prod, "aws_lb", map[string]any{
+			"access_logs": map[string]any{"bucket": prod.Ref("aws_s3_bucket", "log_bucket", "bucket"), "enabled": true},
+			"depends_on":  []any{address(prod.Ref("aws_s3_bucket_policy", "log_bucket_policy", "id"))},
+		})
+	})
+	t.Run("absent when off", func(t *testing.T) {
+		for _, typ := range []string{"aws_s3_bucket", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_lifecycle_configuration"} {
+			if n := dev.Count(typ); n != 0 {
+				t.Errorf("dev has %d %s, want none", n, typ)
+			}
+		}
+		if n := len(dev.DataSources("aws_elb_service_account")); n != 0 {
+			t.Errorf("dev reads %d aws_elb_service_account, want none", n)
+		}
+		for name, alb := range dev.Resources("aws_lb") {
+			if _, ok := alb["access_logs"]; ok {
+				t.Errorf("%s has access_logs %v although off", name, alb["access_logs"])
+			}
+		}
+	})
+}
+
+func TestAccessLogBucketPolicy(t *testing.T) {
+	bucketArn := prod.Ref("aws_s3_bucket", "log_bucket", "arn")
+	elbAccount := "${data.aws_elb_service_account." + dataName(t, prod, "elb_service_account") + ".arn}"
+	st := statements(t, prod)
+
+	deny := st["DenyInsecureTransport"]
+	if deny == nil || deny["effect"] != "Deny" ||
+		!equal(deny["resources"], bucketArn, bucketArn+"/*") ||
+		!strings.Contains(compact(deny["condition"]), `"aws:SecureTransport"`) ||
+		!strings.Contains(compact(deny["condition"]), `"values":["false"]`) {
+		t.Errorf("no TLS-only deny on the bucket and its objects: %s", compact(deny))
+	}
+
+	tests := []struct {
+		sid, principalType, principal string
+	}{
+		{"ElbLogDeliveryWrite", "Service", "logdelivery.elasticloadbalancing.amazonaws.com"},
+		{"ElbAccountLogWrite", "AWS", elbAccount},
+	}
+	for _, tt := range tests {
+		t.Run(tt.sid, func(t *testing.T) {
+			got := st[tt.sid]
+			want := map[string]any{
+				"effect": "Allow", "actions": []any{"s3:PutObject"},
+				"resources":  []any{bucketArn + "/AWSLogs/*"},
+				"principals": []any{map[string]any{"type": tt.principalType, "identifiers": []any{tt.principal}}},
+			}
+			if compact(pick(got, want)) != compact(want) {
+				t.Errorf("got %s\nwant %s", compact(got), compact(want))
+			}
+		})
+	}
+
+	t.Run("new region: service principal only", func(t *testing.T) {
+		st := statements(t, newRegion)
+		if st["ElbLogDeliveryWrite"] == nil {
+			t.Error("no service-principal statement")
+		}
+		if st["ElbAccountLogWrite"] != nil || len(newRegion.DataSources("aws_elb_service_account")) != 0 {
+			t.Error("a legacy ELB account in a region that has none: aws_elb_service_account would fail")
+		}
+	})
+}
+
+func TestValidation(t *testing.T) {
+	tests := []struct {
+		name  string
+		props loadbalancer.Props
+		want  string
+	}{
+		{"https without certificate", withNetwork(loadbalancer.Props{NamePrefix: "p-dev", HTTPS: true}), "HTTPS needs CertificateArn"},
+		{"name too long", withNetwork(loadbalancer.Props{NamePrefix: "a-very-long-project-name-prod"}), `"a-very-long-project-name-prod-alb" is 33 characters`},
+		{"no network", loadbalancer.Props{NamePrefix: "p-dev"}, "VpcID, SubnetIDs and SecurityGroupID are required"},
+		{"no prefix", withNetwork(loadbalancer.Props{}), "NamePrefix is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				got, _ := recover().(string)
+				if !strings.Contains(got, tt.want) {
+					t.Errorf("panic %q, want it to contain %q", got, tt.want)
+				}
+			}()
+			loadbalancer.New(testutil.NewStack(), "lb", tt.props)
+		})
+	}
+}
+
+// TestPlan runs the prod-like variant (every resource and data source of the
+// module) through terraform init, validate and plan: the provider schema
+// accepts it, and aws_elb_service_account resolves without calling AWS.
+func TestPlan(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	plan, _ := tf.Plan(t, testutil.PrepareStack(t, withInstalledProvider(t, prod.JSON)))
+
+	counts := testutil.CountByType(plan)
+	for typ, want := range map[string]int{
+		"aws_lb": 1, "aws_lb_target_group": 1, "aws_lb_listener": 2, "aws_s3_bucket": 1,
+		"aws_s3_bucket_policy": 1, "aws_s3_bucket_public_access_block": 1,
+		"aws_s3_bucket_ownership_controls": 1, "aws_s3_bucket_lifecycle_configuration": 1,
+		"aws_s3_bucket_server_side_encryption_configuration": 1,
+	} {
+		if counts[typ] != want {
+			t.Errorf("%s: %d planned, want %d", typ, counts[typ], want)
+		}
+	}
+	var arn any
+	if plan.PriorState != nil && plan.PriorState.Values != nil {
+		for _, r := range plan.PriorState.Values.RootModule.Resources {
+			if r.Mode == tfjson.DataResourceMode && r.Type == "aws_elb_service_account" {
+				arn = r.AttributeValues["arn"]
+			}
+		}
+	}
+	if arn != "arn:aws:iam::127311923021:root" {
+		t.Errorf("aws_elb_service_account arn = %v, want us-east-1's ELB account read at plan time", arn)
+	}
+}
+
+// withInstalledProvider relaxes the provider constraint the bindings write
+// (exactly 5.84.0) to the one the stacks use (stacks.AwsProviderConstraint),
+// which admits the provider in the local mirror.
+func withInstalledProvider(t *testing.T, stackJSON string) []byte {
+	t.Helper()
+	var tree map[string]any
+	if err := json.Unmarshal([]byte(stackJSON), &tree); err != nil {
+		t.Fatal(err)
+	}
+	tree["terraform"] = map[string]any{"required_providers": map[string]any{
+		"aws": map[string]any{"source": "hashicorp/aws", "version": "~> 5.84"},
+	}}
+	out, err := json.Marshal(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// statements returns the log bucket policy statements by Sid.
+func statements(t *testing.T, s *testutil.Synthesized) map[string]map[string]any {
+	t.Helper()
+	doc := s.DataSources("aws_iam_policy_document")[dataName(t, s, "log_bucket_policy_document")]
+	out := map[string]map[string]any{}
+	list, _ := doc["statement"].([]any)
+	for _, x := range list {
+		st, _ := x.(map[string]any)
+		sid, _ := st["sid"].(string)
+		out[sid] = st
+	}
+	return out
+}
+
+// dataName returns the Terraform name of the one data source of any type
+// whose name contains part.
+func dataName(t *testing.T, s *testutil.Synthesized, part string) string {
+	t.Helper()
+	var found []string
+	data, _ := s.Tree()["data"].(map[string]any)
+	for _, byName := range data {
+		for name := range byName.(map[string]any) {
+			if strings.Contains(name, part) {
+				found = append(found, name)
+			}
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("data sources named like %s: %v", part, found)
+	}
+	return found[0]
+}
+
+// address turns a reference "${type.name.id}" into the address "type.name".
+func address(ref string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(ref, "${"), ".id}")
+}
+
+// pick keeps the keys of got that want has, for a focused comparison.
+func pick(got, want map[string]any) map[string]any {
+	out := map[string]any{}
+	for k := range want {
+		if v, ok := got[k]; ok {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func equal(v any, want ...string) bool {
+	list, _ := v.([]any)
+	if len(list) != len(want) {
+		return false
+	}
+	for i := range want {
+		if list[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// compact is v as JSON with sorted keys, for messages and comparisons.
+func compact(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
