@@ -245,8 +245,11 @@ func (e *Environment) validateBridge(p *problems) {
 	if b.FargateSpot && e.Protected {
 		p.add("bridge.fargateSpot", "Spot tasks can be stopped with two minutes' notice, cutting WebSocket sessions; allowed only where protected is false")
 	}
-	if b.HealthCheckGracePeriodSeconds < 0 || b.HealthCheckGracePeriodSeconds > 7200 {
-		p.add("bridge.healthCheckGracePeriodSeconds", "%d must be 0 to 7200", b.HealthCheckGracePeriodSeconds)
+	if b.FargateSpot && b.Architecture == ArchARM {
+		p.add("bridge.fargateSpot", "Fargate Spot runs X86_64 tasks only; set bridge.architecture to %q or turn Spot off", ArchX86)
+	}
+	if b.HealthCheckGracePeriodSeconds < 1 || b.HealthCheckGracePeriodSeconds > 7200 {
+		p.add("bridge.healthCheckGracePeriodSeconds", "%d must be 1 to 7200", b.HealthCheckGracePeriodSeconds)
 	}
 	if b.StopTimeoutSeconds < 2 || b.StopTimeoutSeconds > 120 {
 		p.add("bridge.stopTimeoutSeconds", "%d must be 2 to 120 (the Fargate maximum)", b.StopTimeoutSeconds)

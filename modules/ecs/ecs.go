@@ -1,0 +1,595 @@
+// Package ecs defines the bridge on ECS Fargate: the cluster, the task
+// definition of its one container, the execution and task roles, the log
+// group, the service behind the ALB target group, and optional autoscaling.
+package ecs
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsclustercapacityproviders"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecsservice"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/modules/iampolicy"
+)
+
+// ContainerName is the name of the bridge container in the task definition
+// (the load balancer block of the service names it too).
+const ContainerName = "bridge"
+
+// APIKeyVariable is the environment variable the container gets the
+// Anthropic API key in, injected by ECS from Secrets Manager.
+const APIKeyVariable = "ANTHROPIC_API_KEY"
+
+// Architectures of the task.
+const (
+	ArchX86 = "X86_64"
+	ArchARM = "ARM64"
+)
+
+// Props configures Service. The zero value of a field means its documented
+// default; fields marked Required panic when left out.
+type Props struct {
+	// NamePrefix starts every resource name: "<project>-<env>". Required.
+	NamePrefix string
+	// Region of the stack, for the awslogs driver. Required.
+	Region string
+
+	// Cpu units of the task, a Fargate size. Default: 2048.
+	Cpu int
+	// Memory of the task in MiB, valid for Cpu. Default: 4096.
+	Memory int
+	// Architecture is ArchX86 or ArchARM; the image must be built for it.
+	// Default: ArchX86.
+	Architecture string
+	// EphemeralStorageGiB of the task, 21 to 200. Default: 21, the amount
+	// included in the Fargate price (no ephemeral_storage block is written).
+	EphemeralStorageGiB int
+
+	// Image is the full image reference, e.g. the repository URL token
+	// + ":" + tag. Required.
+	Image *string
+	// ContainerPort the bridge listens on (also the PORT variable). Default: 3000.
+	ContainerPort int
+	// NodeEnv is the container's NODE_ENV. Default: "production".
+	NodeEnv string
+	// Environment adds plain environment variables, written sorted by name.
+	// Never secrets; PORT, NODE_ENV and ANTHROPIC_API_KEY are set by the
+	// module and may not appear. Default: none.
+	Environment map[string]string
+
+	// SecretArn is the ARN of the Anthropic API key secret; the execution
+	// role may read it (and nothing else). Required.
+	SecretArn *string
+	// SecretValueFrom is "<secret arn>:ANTHROPIC_API_KEY::", the JSON key of
+	// the secret ECS injects as ANTHROPIC_API_KEY. Required.
+	SecretValueFrom *string
+	// SecretReadPolicyJSON is the policy document that reads the secret,
+	// attached to the task role. Required.
+	SecretReadPolicyJSON *string
+
+	// LogRetentionDays of the log group /ecs/<prefix>/bridge, a value
+	// CloudWatch Logs accepts. Default: 30.
+	LogRetentionDays int
+	// ContainerInsights turns on CloudWatch Container Insights for the
+	// cluster (extra metrics, billed). Default: false.
+	ContainerInsights bool
+	// EnableExec allows `aws ecs execute-command` into running tasks and
+	// gives the task role the SSM channel permissions it needs. Default: false.
+	EnableExec bool
+	// FargateSpot runs the tasks on Fargate Spot (cheaper, interruptible with
+	// two minutes' notice; X86_64 only). Toggling it on an existing service
+	// replaces the service. Default: false (on-demand Fargate).
+	FargateSpot bool
+
+	// DesiredCount of tasks; with autoscaling, only the starting count.
+	// Default: 0 (no tasks run), so the environment must always set it.
+	DesiredCount int
+	// HealthCheckGracePeriodSeconds before failing ALB health checks stop a
+	// new task. Default: 120 (0 cannot be asked for: a task that starts
+	// slowly would be killed before it could answer).
+	HealthCheckGracePeriodSeconds int
+	// StopTimeoutSeconds between SIGTERM and SIGKILL, for WebSockets to
+	// drain; 2 to 120 (the Fargate maximum). Default: 120.
+	StopTimeoutSeconds int
+
+	// SubnetIDs the tasks run in: the private subnets. Required.
+	SubnetIDs *[]*string
+	// SecurityGroupID of the tasks (the app port from the ALB only). Required.
+	SecurityGroupID *string
+	// TargetGroupArn the service registers its tasks with. Required.
+	TargetGroupArn *string
+	// DependsOn are waited for before the service is created: the ALB
+	// listeners, as a service cannot register with a target group before the
+	// group is attached to a load balancer. Default: none.
+	DependsOn []cdktf.ITerraformDependable
+
+	// Autoscaling of the service. Default: off.
+	Autoscaling Autoscaling
+}
+
+// Autoscaling configures target tracking on the service's desired count.
+type Autoscaling struct {
+	// Enabled turns autoscaling on; desired_count is then left to it.
+	Enabled bool
+	// MinTasks and MaxTasks bound the service. Default: 1 and 4.
+	MinTasks, MaxTasks int
+	// CpuTargetPercent is the average CPU utilization to track. Default: 60.
+	CpuTargetPercent int
+	// RequestsPerTarget is the ALB request count per task to track. Default: 500.
+	RequestsPerTarget int
+	// RequestCountResourceLabel is "<alb arn_suffix>/<target group
+	// arn_suffix>", naming the ALB metric. Required when Enabled.
+	RequestCountResourceLabel *string
+}
+
+// validate panics on programmer misuse: the environments loader reports
+// user errors, all at once, before this runs.
+func (p Props) validate() {
+	var missing []string
+	for name, isSet := range map[string]bool{
+		"NamePrefix": p.NamePrefix != "", "Region": p.Region != "", "Image": p.Image != nil,
+		"SecretArn": p.SecretArn != nil, "SecretValueFrom": p.SecretValueFrom != nil,
+		"SecretReadPolicyJSON": p.SecretReadPolicyJSON != nil, "SubnetIDs": p.SubnetIDs != nil,
+		"SecurityGroupID": p.SecurityGroupID != nil, "TargetGroupArn": p.TargetGroupArn != nil,
+	} {
+		if !isSet {
+			missing = append(missing, name)
+		}
+	}
+	if p.Autoscaling.Enabled && p.Autoscaling.RequestCountResourceLabel == nil {
+		missing = append(missing, "Autoscaling.RequestCountResourceLabel")
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		panic("ecs: required props missing: " + strings.Join(missing, ", "))
+	}
+	if p.Architecture != ArchX86 && p.Architecture != ArchARM {
+		panic(fmt.Sprintf("ecs: Architecture %q must be %q or %q", p.Architecture, ArchX86, ArchARM))
+	}
+	if p.FargateSpot && p.Architecture == ArchARM {
+		panic("ecs: Fargate Spot runs X86_64 tasks only; turn FargateSpot off or use Architecture X86_64")
+	}
+	if p.EphemeralStorageGiB < 21 || p.EphemeralStorageGiB > 200 {
+		panic(fmt.Sprintf("ecs: EphemeralStorageGiB %d must be 21 to 200", p.EphemeralStorageGiB))
+	}
+	for _, k := range []string{"PORT", "NODE_ENV", APIKeyVariable} {
+		if _, ok := p.Environment[k]; ok {
+			panic("ecs: Environment may not set " + k + "; the module sets it (the API key only ever as a secret)")
+		}
+	}
+	if a := p.Autoscaling; a.Enabled && (a.MinTasks < 1 || a.MaxTasks < a.MinTasks) {
+		panic(fmt.Sprintf("ecs: autoscaling needs 1 <= MinTasks (%d) <= MaxTasks (%d)", a.MinTasks, a.MaxTasks))
+	}
+}
+
+// Service is the bridge's ECS cluster, service and everything they need.
+type Service struct {
+	constructs.Construct
+	ClusterName *string
+	ClusterArn  *string
+	ServiceName *string
+	// LogGroupName is "/ecs/<prefix>/bridge"; streams are "bridge/bridge/<task id>".
+	LogGroupName *string
+	TaskRoleArn  *string
+	// ExecutionRoleArn is the role ECS pulls the image, writes logs and
+	// reads the secret with.
+	ExecutionRoleArn *string
+	// TaskDefinitionArn includes the revision.
+	TaskDefinitionArn *string
+}
+
+// New defines the bridge's ECS resources under scope.
+func New(scope constructs.Construct, id string, props Props) *Service {
+	props = withDefaults(props)
+	props.validate()
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	s := &Service{Construct: c}
+	name := func(thing string) *string { return jsii.String(props.NamePrefix + "-" + thing) }
+
+	insights := "disabled"
+	if props.ContainerInsights {
+		insights = "enabled"
+	}
+	cluster := ecscluster.NewEcsCluster(c, jsii.String("cluster"), &ecscluster.EcsClusterConfig{
+		Name: name("cluster"),
+		Setting: &[]*ecscluster.EcsClusterSetting{{
+			Name: jsii.String("containerInsights"), Value: jsii.String(insights),
+		}},
+	})
+	s.ClusterName = cluster.Name()
+	s.ClusterArn = cluster.Arn()
+
+	// Both Fargate providers are associated in every environment, and the
+	// service always names one in a strategy: the same shape with and
+	// without Spot, and no launch_type to switch to a strategy later.
+	provider := "FARGATE"
+	if props.FargateSpot {
+		provider = "FARGATE_SPOT"
+	}
+	providers := ecsclustercapacityproviders.NewEcsClusterCapacityProviders(c, jsii.String("capacity_providers"), &ecsclustercapacityproviders.EcsClusterCapacityProvidersConfig{
+		ClusterName:       cluster.Name(),
+		CapacityProviders: jsii.Strings("FARGATE", "FARGATE_SPOT"),
+		DefaultCapacityProviderStrategy: &[]*ecsclustercapacityproviders.EcsClusterCapacityProvidersDefaultCapacityProviderStrategy{{
+			CapacityProvider: jsii.String(provider), Weight: jsii.Number(1),
+		}},
+	})
+
+	logs := cloudwatchloggroup.NewCloudwatchLogGroup(c, jsii.String("log_group"), &cloudwatchloggroup.CloudwatchLogGroupConfig{
+		Name:            jsii.String("/ecs/" + props.NamePrefix + "/" + ContainerName),
+		RetentionInDays: jsii.Number(props.LogRetentionDays),
+	})
+	s.LogGroupName = logs.Name()
+
+	execution, task, rolePolicies := defineRoles(c, props, name)
+	s.ExecutionRoleArn = execution.Arn()
+	s.TaskRoleArn = task.Arn()
+
+	taskDef := ecstaskdefinition.NewEcsTaskDefinition(c, jsii.String("task_definition"), &ecstaskdefinition.EcsTaskDefinitionConfig{
+		Family:                  name(ContainerName),
+		RequiresCompatibilities: jsii.Strings("FARGATE"),
+		NetworkMode:             jsii.String("awsvpc"),
+		Cpu:                     jsii.String(strconv.Itoa(props.Cpu)),
+		Memory:                  jsii.String(strconv.Itoa(props.Memory)),
+		RuntimePlatform: &ecstaskdefinition.EcsTaskDefinitionRuntimePlatform{
+			OperatingSystemFamily: jsii.String("LINUX"),
+			CpuArchitecture:       jsii.String(props.Architecture),
+		},
+		EphemeralStorage:     ephemeralStorage(props.EphemeralStorageGiB),
+		ExecutionRoleArn:     execution.Arn(),
+		TaskRoleArn:          task.Arn(),
+		ContainerDefinitions: jsii.String(containerDefinitions(props, *logs.Name())),
+	})
+	s.TaskDefinitionArn = taskDef.Arn()
+
+	// The service waits for the listeners (target group attached), the
+	// capacity providers (a strategy may only name associated ones) and the
+	// role policies (the first task must be able to read the secret; on
+	// destroy the permissions outlive the tasks).
+	dependsOn := append([]cdktf.ITerraformDependable{providers}, rolePolicies...)
+	dependsOn = append(dependsOn, props.DependsOn...)
+	var lifecycle *cdktf.TerraformResourceLifecycle
+	if props.Autoscaling.Enabled {
+		// Autoscaling owns the running count; applying the starting count
+		// again would undo its scaling.
+		lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("desired_count")}}
+	}
+	service := ecsservice.NewEcsService(c, jsii.String("service"), &ecsservice.EcsServiceConfig{
+		Name:           name(ContainerName),
+		Cluster:        cluster.Arn(),
+		TaskDefinition: taskDef.Arn(),
+		DesiredCount:   jsii.Number(props.DesiredCount),
+		CapacityProviderStrategy: &[]*ecsservice.EcsServiceCapacityProviderStrategy{{
+			CapacityProvider: jsii.String(provider), Weight: jsii.Number(1),
+		}},
+		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{
+			Subnets:        props.SubnetIDs,
+			SecurityGroups: &[]*string{props.SecurityGroupID},
+			AssignPublicIp: jsii.Bool(false),
+		},
+		LoadBalancer: &[]*ecsservice.EcsServiceLoadBalancer{{
+			TargetGroupArn: props.TargetGroupArn,
+			ContainerName:  jsii.String(ContainerName),
+			ContainerPort:  jsii.Number(props.ContainerPort),
+		}},
+		HealthCheckGracePeriodSeconds: jsii.Number(props.HealthCheckGracePeriodSeconds),
+		// A deployment that cannot get healthy tasks rolls back by itself.
+		DeploymentCircuitBreaker: &ecsservice.EcsServiceDeploymentCircuitBreaker{
+			Enable: jsii.Bool(true), Rollback: jsii.Bool(true),
+		},
+		// Rolling deploys start new tasks before stopping old ones: capacity
+		// never drops, and old tasks drain their WebSockets meanwhile.
+		DeploymentMinimumHealthyPercent: jsii.Number(100),
+		DeploymentMaximumPercent:        jsii.Number(200),
+		EnableExecuteCommand:            jsii.Bool(props.EnableExec),
+		PropagateTags:                   jsii.String("SERVICE"),
+		EnableEcsManagedTags:            jsii.Bool(true),
+		// apply returns once ECS accepted the change; the circuit breaker,
+		// not Terraform, watches the rollout.
+		WaitForSteadyState: jsii.Bool(false),
+		Lifecycle:          lifecycle,
+		DependsOn:          &dependsOn,
+	})
+	s.ServiceName = service.Name()
+
+	if props.Autoscaling.Enabled {
+		defineAutoscaling(c, props, name, *cluster.Name(), *service.Name())
+	}
+	return s
+}
+
+// defineRoles creates the execution role (used by ECS to pull the image,
+// write logs and inject the secret) and the task role (used by the bridge
+// process), and returns the policy resources the service must wait for.
+//
+// The trust policies have no aws:SourceAccount/aws:SourceArn condition: both
+// need the account ID, which is not known at synth. The confused-deputy risk
+// they guard against is small here: only a principal that may iam:PassRole
+// these roles in this account can name them in a task definition.
+func defineRoles(c constructs.Construct, props Props, name func(string) *string) (execution, task iamrole.IamRole, policies []cdktf.ITerraformDependable) {
+	trust := iampolicy.AssumeRole(c, "ecs_tasks_assume_role", "ecs-tasks.amazonaws.com")
+
+	execution = iamrole.NewIamRole(c, jsii.String("execution_role"), &iamrole.IamRoleConfig{
+		Name:             name("ecs-execution"),
+		Description:      jsii.String("ECS pulls the bridge image, writes its logs and injects the API key"),
+		AssumeRolePolicy: trust.Json(),
+	})
+	// The AWS managed policy: ECR pull and CloudWatch Logs writes.
+	managed := iamrolepolicyattachment.NewIamRolePolicyAttachment(c, jsii.String("execution_role_managed_policy"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
+		Role:      execution.Name(),
+		PolicyArn: jsii.String("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+	})
+	// ECS resolves container `secrets` with the execution role, not the task
+	// role. The secret uses the AWS managed KMS key: no kms:Decrypt needed.
+	injectDoc := iampolicy.New(c, "execution_secret_policy_document", iampolicy.Statement{
+		Sid:       "InjectAnthropicKey",
+		Actions:   []string{"secretsmanager:GetSecretValue"},
+		Resources: []string{*props.SecretArn},
+	})
+	inject := iamrolepolicy.NewIamRolePolicy(c, jsii.String("execution_secret_policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name:   jsii.String("inject-anthropic-key"),
+		Role:   execution.Id(),
+		Policy: injectDoc.Json(),
+	})
+
+	task = iamrole.NewIamRole(c, jsii.String("task_role"), &iamrole.IamRoleConfig{
+		Name:             name("ecs-task"),
+		Description:      jsii.String("The bridge process"),
+		AssumeRolePolicy: trust.Json(),
+	})
+	read := iamrolepolicy.NewIamRolePolicy(c, jsii.String("task_secret_policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name:   jsii.String("read-anthropic-key"),
+		Role:   task.Id(),
+		Policy: props.SecretReadPolicyJSON,
+	})
+	policies = []cdktf.ITerraformDependable{managed, inject, read}
+
+	if props.EnableExec {
+		execDoc := iampolicy.New(c, "task_exec_policy_document", iampolicy.Statement{
+			Sid: "EcsExecChannels",
+			Actions: []string{
+				"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+				"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+			},
+			// ssmmessages has no resource types: AWS allows only "*" here.
+			Resources: []string{"*"},
+		})
+		policies = append(policies, iamrolepolicy.NewIamRolePolicy(c, jsii.String("task_exec_policy"), &iamrolepolicy.IamRolePolicyConfig{
+			Name:   jsii.String("ecs-exec"),
+			Role:   task.Id(),
+			Policy: execDoc.Json(),
+		}))
+	}
+	return execution, task, policies
+}
+
+// Scale-out reacts within a minute; scale-in waits ten, because stopping a
+// task cuts the WebSocket sessions on it (after StopTimeoutSeconds).
+const (
+	scaleOutCooldownSeconds = 60
+	scaleInCooldownSeconds  = 600
+)
+
+// defineAutoscaling tracks average CPU and ALB requests per task; the service
+// scales out when either is above target and in only when both are below.
+func defineAutoscaling(c constructs.Construct, props Props, name func(string) *string, clusterName, serviceName string) {
+	a := props.Autoscaling
+	target := appautoscalingtarget.NewAppautoscalingTarget(c, jsii.String("autoscaling_target"), &appautoscalingtarget.AppautoscalingTargetConfig{
+		ServiceNamespace:  jsii.String("ecs"),
+		ResourceId:        jsii.String("service/" + clusterName + "/" + serviceName),
+		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
+		MinCapacity:       jsii.Number(a.MinTasks),
+		MaxCapacity:       jsii.Number(a.MaxTasks),
+	})
+	policies := []struct {
+		id, name, metric string
+		target           int
+		label            *string
+	}{
+		{"autoscaling_cpu", "cpu", "ECSServiceAverageCPUUtilization", a.CpuTargetPercent, nil},
+		{"autoscaling_requests", "requests", "ALBRequestCountPerTarget", a.RequestsPerTarget, a.RequestCountResourceLabel},
+	}
+	for _, p := range policies {
+		appautoscalingpolicy.NewAppautoscalingPolicy(c, jsii.String(p.id), &appautoscalingpolicy.AppautoscalingPolicyConfig{
+			Name:              name(ContainerName + "-" + p.name),
+			PolicyType:        jsii.String("TargetTrackingScaling"),
+			ServiceNamespace:  target.ServiceNamespace(),
+			ResourceId:        target.ResourceId(),
+			ScalableDimension: target.ScalableDimension(),
+			TargetTrackingScalingPolicyConfiguration: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfiguration{
+				TargetValue: jsii.Number(p.target),
+				PredefinedMetricSpecification: &appautoscalingpolicy.AppautoscalingPolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecification{
+					PredefinedMetricType: jsii.String(p.metric),
+					ResourceLabel:        p.label,
+				},
+				ScaleOutCooldown: jsii.Number(scaleOutCooldownSeconds),
+				ScaleInCooldown:  jsii.Number(scaleInCooldownSeconds),
+			},
+		})
+	}
+}
+
+// containerDefinitions returns the task's container_definitions JSON with
+// the one bridge container. Tokens (image, secret ARN, log group) stay in the
+// strings as cdktf token markers, which synthesis turns into Terraform
+// references; plain config values are escaped (see literal).
+func containerDefinitions(p Props, logGroup string) string {
+	env := []nameValue{
+		{Name: "NODE_ENV", Value: literal(p.NodeEnv)},
+		{Name: "PORT", Value: strconv.Itoa(p.ContainerPort)},
+	}
+	for _, k := range sortedKeys(p.Environment) {
+		env = append(env, nameValue{Name: k, Value: literal(p.Environment[k])})
+	}
+	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
+
+	defs := []containerDefinition{{
+		Name:      ContainerName,
+		Image:     *p.Image,
+		Essential: true,
+		PortMappings: []portMapping{{
+			ContainerPort: p.ContainerPort, HostPort: p.ContainerPort, Protocol: "tcp",
+		}},
+		Environment: env,
+		// The API key only ever comes from Secrets Manager, injected at start:
+		// never as a plain environment value in the task definition.
+		Secrets: []secretRef{{Name: APIKeyVariable, ValueFrom: *p.SecretValueFrom}},
+		LogConfiguration: logConfiguration{
+			LogDriver: "awslogs",
+			Options: logOptions{
+				Group: logGroup, Region: literal(p.Region), StreamPrefix: ContainerName,
+			},
+		},
+		// The bridge spawns Claude Code processes; an init process as PID 1
+		// reaps them when they exit (also the shells of ECS Exec sessions)
+		// and forwards SIGTERM.
+		LinuxParameters: linuxParameters{InitProcessEnabled: true},
+		// Time between SIGTERM and SIGKILL for WebSocket sessions to close.
+		StopTimeout: p.StopTimeoutSeconds,
+		// Claude Code writes to the file system (home directory, work trees).
+		ReadonlyRootFilesystem: false,
+		// No container healthCheck: the ALB checks /health, and a container
+		// check would need curl or wget in the image.
+	}}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep "&", "<", ">" in values as they are
+	if err := enc.Encode(defs); err != nil {
+		panic("ecs: container definitions: " + err.Error()) // cannot happen: plain structs
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+type containerDefinition struct {
+	Name                   string           `json:"name"`
+	Image                  string           `json:"image"`
+	Essential              bool             `json:"essential"`
+	PortMappings           []portMapping    `json:"portMappings"`
+	Environment            []nameValue      `json:"environment"`
+	Secrets                []secretRef      `json:"secrets"`
+	LogConfiguration       logConfiguration `json:"logConfiguration"`
+	LinuxParameters        linuxParameters  `json:"linuxParameters"`
+	StopTimeout            int              `json:"stopTimeout"`
+	ReadonlyRootFilesystem bool             `json:"readonlyRootFilesystem"`
+}
+
+type portMapping struct {
+	ContainerPort int    `json:"containerPort"`
+	HostPort      int    `json:"hostPort"`
+	Protocol      string `json:"protocol"`
+}
+
+type nameValue struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type secretRef struct {
+	Name      string `json:"name"`
+	ValueFrom string `json:"valueFrom"`
+}
+
+type logConfiguration struct {
+	LogDriver string     `json:"logDriver"`
+	Options   logOptions `json:"options"`
+}
+
+type logOptions struct {
+	Group        string `json:"awslogs-group"`
+	Region       string `json:"awslogs-region"`
+	StreamPrefix string `json:"awslogs-stream-prefix"`
+}
+
+type linuxParameters struct {
+	InitProcessEnabled bool `json:"initProcessEnabled"`
+}
+
+// literal escapes Terraform template sequences in a plain config value: the
+// container definitions reach Terraform as a string, where "${" and "%{"
+// would start an interpolation or directive. cdktf token markers
+// ("${TfToken[...]}") are left alone, so a token inside a value still resolves.
+func literal(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if (s[i] == '$' || s[i] == '%') && strings.HasPrefix(s[i+1:], "{") && !strings.HasPrefix(s[i+2:], "TfToken[") {
+			b.WriteByte(s[i]) // "$${" and "%%{" are Terraform's escapes
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func ephemeralStorage(gib int) *ecstaskdefinition.EcsTaskDefinitionEphemeralStorage {
+	if gib <= 21 {
+		return nil // every Fargate task gets 21 GiB without the block
+	}
+	return &ecstaskdefinition.EcsTaskDefinitionEphemeralStorage{SizeInGib: jsii.Number(gib)}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func withDefaults(p Props) Props {
+	if p.Cpu == 0 {
+		p.Cpu = 2048
+	}
+	if p.Memory == 0 {
+		p.Memory = 4096
+	}
+	if p.Architecture == "" {
+		p.Architecture = ArchX86
+	}
+	if p.EphemeralStorageGiB == 0 {
+		p.EphemeralStorageGiB = 21
+	}
+	if p.ContainerPort == 0 {
+		p.ContainerPort = 3000
+	}
+	if p.NodeEnv == "" {
+		p.NodeEnv = "production"
+	}
+	if p.LogRetentionDays == 0 {
+		p.LogRetentionDays = 30
+	}
+	if p.HealthCheckGracePeriodSeconds == 0 {
+		p.HealthCheckGracePeriodSeconds = 120
+	}
+	if p.StopTimeoutSeconds == 0 {
+		p.StopTimeoutSeconds = 120
+	}
+	a := &p.Autoscaling
+	if a.MinTasks == 0 {
+		a.MinTasks = 1
+	}
+	if a.MaxTasks == 0 {
+		a.MaxTasks = 4
+	}
+	if a.CpuTargetPercent == 0 {
+		a.CpuTargetPercent = 60
+	}
+	if a.RequestsPerTarget == 0 {
+		a.RequestsPerTarget = 500
+	}
+	return p
+}

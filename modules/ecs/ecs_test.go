@@ -1,0 +1,594 @@
+package ecs_test
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/ecr"
+	"github.com/n8n-builder/infra/modules/ecs"
+	"github.com/n8n-builder/infra/modules/networking"
+	"github.com/n8n-builder/infra/modules/secrets"
+)
+
+// Three variants, synthesized once, each a whole stack (networking, ECR,
+// secret, a minimal ALB, the service) so the plan test sees real references:
+//   - base: defaults, on-demand Fargate, no exec, no autoscaling;
+//   - scaled: ARM64, 50 GiB, exec, Container Insights, extra environment,
+//     autoscaling;
+//   - spot: Fargate Spot.
+var base, scaled, spot *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		base = synth(ecs.Props{DesiredCount: 1})
+		scaled = synth(ecs.Props{
+			DesiredCount: 2, Architecture: ecs.ArchARM, EphemeralStorageGiB: 50,
+			EnableExec: true, ContainerInsights: true, LogRetentionDays: 90,
+			Cpu: 1024, Memory: 2048, NodeEnv: "staging", StopTimeoutSeconds: 90,
+			HealthCheckGracePeriodSeconds: 300,
+			Environment: map[string]string{
+				"ZED": "last", "ALPHA": "first", "N8N_URL": "https://n8n.example.com/?a=1&b=2", "TEMPLATE": "${not.a.ref}",
+			},
+			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
+		})
+		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true})
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// synth builds a test stack around the service, filling in what the lead's
+// stack wires: image, secret, subnets, security group, target group, listener.
+func synth(p ecs.Props) *testutil.Synthesized {
+	stack := testutil.NewStack()
+	// As the real stacks do (stacks.AwsProviderConstraint): the bindings pin
+	// exactly 5.84.0, while the provider mirror holds a later 5.x.
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String("~> 5.84"))
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.source"), jsii.String("hashicorp/aws"))
+	net := networking.New(stack, "networking", networking.Props{
+		NamePrefix:         "proj-test",
+		CidrBlock:          "10.0.0.0/16",
+		AvailabilityZones:  []string{"us-east-1a", "us-east-1b"},
+		PublicSubnetCidrs:  []string{"10.0.0.0/20", "10.0.16.0/20"},
+		PrivateSubnetCidrs: []string{"10.0.32.0/20", "10.0.48.0/20"},
+	})
+	repo := ecr.New(stack, "ecr", ecr.Props{Name: "proj-test-bridge"})
+	secret := secrets.New(stack, "secret", secrets.Props{Name: "proj-test-anthropic-key"})
+	alb := lb.NewLb(stack, jsii.String("alb"), &lb.LbConfig{
+		Name: jsii.String("proj-test"), LoadBalancerType: jsii.String("application"),
+		Subnets: net.PublicSubnetIDs, SecurityGroups: &[]*string{net.AlbSecurityGroupID},
+	})
+	tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String("target_group"), &lbtargetgroup.LbTargetGroupConfig{
+		Name: jsii.String("proj-test-bridge"), Port: jsii.Number(3000), Protocol: jsii.String("HTTP"),
+		TargetType: jsii.String("ip"), VpcId: net.VpcID,
+	})
+	listener := lblistener.NewLbListener(stack, jsii.String("listener"), &lblistener.LbListenerConfig{
+		LoadBalancerArn: alb.Arn(), Port: jsii.Number(80), Protocol: jsii.String("HTTP"),
+		DefaultAction: &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: tg.Arn()}},
+	})
+
+	p.NamePrefix = "proj-test"
+	p.Region = "us-east-1"
+	p.Image = jsii.String(*repo.RepositoryURL + ":1.0.0")
+	p.SecretArn = secret.Arn
+	p.SecretValueFrom = secret.ApiKeyValueFrom
+	p.SecretReadPolicyJSON = secret.ReadPolicyJSON
+	p.SubnetIDs = net.PrivateSubnetIDs
+	p.SecurityGroupID = net.BridgeSecurityGroupID
+	p.TargetGroupArn = tg.Arn()
+	p.DependsOn = []cdktf.ITerraformDependable{listener}
+	if p.Autoscaling.Enabled {
+		p.Autoscaling.RequestCountResourceLabel = jsii.String(*alb.ArnSuffix() + "/" + *tg.ArnSuffix())
+	}
+	svc := ecs.New(stack, "ecs", p)
+	for name, v := range map[string]*string{
+		"cluster_name": svc.ClusterName, "cluster_arn": svc.ClusterArn, "service_name": svc.ServiceName,
+		"log_group_name": svc.LogGroupName, "task_role_arn": svc.TaskRoleArn,
+		"execution_role_arn": svc.ExecutionRoleArn, "task_definition_arn": svc.TaskDefinitionArn,
+	} {
+		cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{Value: v})
+	}
+	return testutil.Synth(stack)
+}
+
+// container is the part of a container definition the tests read.
+type container struct {
+	Name         string `json:"name"`
+	Image        string `json:"image"`
+	Essential    bool   `json:"essential"`
+	PortMappings []struct {
+		ContainerPort int    `json:"containerPort"`
+		HostPort      int    `json:"hostPort"`
+		Protocol      string `json:"protocol"`
+	} `json:"portMappings"`
+	Environment []struct {
+		Name  string `json:"name"`
+		Value string `json:"value"`
+	} `json:"environment"`
+	Secrets []struct {
+		Name      string `json:"name"`
+		ValueFrom string `json:"valueFrom"`
+	} `json:"secrets"`
+	LogConfiguration struct {
+		LogDriver string            `json:"logDriver"`
+		Options   map[string]string `json:"options"`
+	} `json:"logConfiguration"`
+	LinuxParameters struct {
+		InitProcessEnabled bool `json:"initProcessEnabled"`
+	} `json:"linuxParameters"`
+	StopTimeout            int   `json:"stopTimeout"`
+	ReadonlyRootFilesystem *bool `json:"readonlyRootFilesystem"`
+	HealthCheck            any   `json:"healthCheck"`
+}
+
+// taskDefinition returns the one task definition and its decoded container.
+func taskDefinition(t *testing.T, s *testutil.Synthesized) (map[string]any, container) {
+	t.Helper()
+	td := s.Resource(t, "aws_ecs_task_definition", name(t, s, "aws_ecs_task_definition", "task_definition"))
+	var defs []container
+	testutil.Decode(t, td["container_definitions"], &defs)
+	if len(defs) != 1 {
+		t.Fatalf("%d containers, want 1", len(defs))
+	}
+	return td, defs[0]
+}
+
+func TestContainerDefinition(t *testing.T) {
+	_, c := taskDefinition(t, base)
+	if c.Name != "bridge" || !c.Essential {
+		t.Errorf("name = %q, essential = %v; want an essential container \"bridge\"", c.Name, c.Essential)
+	}
+	if want := base.Ref("aws_ecr_repository", "repository", "repository_url") + ":1.0.0"; c.Image != want {
+		t.Errorf("image = %q, want %q", c.Image, want)
+	}
+	if len(c.PortMappings) != 1 || c.PortMappings[0].ContainerPort != 3000 || c.PortMappings[0].Protocol != "tcp" {
+		t.Errorf("portMappings = %+v, want 3000/tcp", c.PortMappings)
+	}
+	if c.StopTimeout != 120 {
+		t.Errorf("stopTimeout = %d, want the default 120", c.StopTimeout)
+	}
+	if !c.LinuxParameters.InitProcessEnabled {
+		t.Error("linuxParameters.initProcessEnabled is off; spawned processes would not be reaped")
+	}
+	if c.ReadonlyRootFilesystem == nil || *c.ReadonlyRootFilesystem {
+		t.Errorf("readonlyRootFilesystem = %v, want an explicit false", c.ReadonlyRootFilesystem)
+	}
+	if c.HealthCheck != nil {
+		t.Errorf("healthCheck = %v, want none (the ALB checks /health)", c.HealthCheck)
+	}
+	lc := c.LogConfiguration
+	wantLogs := map[string]string{
+		"awslogs-group":         base.Ref("aws_cloudwatch_log_group", "ecs_log_group", "name"),
+		"awslogs-region":        "us-east-1",
+		"awslogs-stream-prefix": "bridge",
+	}
+	if lc.LogDriver != "awslogs" || len(lc.Options) != len(wantLogs) {
+		t.Errorf("logConfiguration = %+v, want awslogs with %v", lc, wantLogs)
+	}
+	for k, v := range wantLogs {
+		if lc.Options[k] != v {
+			t.Errorf("log option %s = %q, want %q", k, lc.Options[k], v)
+		}
+	}
+}
+
+// The API key arrives only through `secrets`, from the JSON key of the
+// secret; never as a plain environment value.
+func TestAPIKeyIsASecret(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		s    *testutil.Synthesized
+	}{{"base", base}, {"scaled", scaled}} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c := taskDefinition(t, tt.s)
+			want := tt.s.Ref("aws_secretsmanager_secret", "secret", "arn") + ":ANTHROPIC_API_KEY::"
+			if len(c.Secrets) != 1 || c.Secrets[0].Name != "ANTHROPIC_API_KEY" || c.Secrets[0].ValueFrom != want {
+				t.Errorf("secrets = %+v, want only ANTHROPIC_API_KEY from %s", c.Secrets, want)
+			}
+			for _, e := range c.Environment {
+				if e.Name == "ANTHROPIC_API_KEY" {
+					t.Errorf("environment has ANTHROPIC_API_KEY = %q; it must come from secrets only", e.Value)
+				}
+			}
+			td, _ := taskDefinition(t, tt.s)
+			if strings.Contains(td["container_definitions"].(string), `"name":"ANTHROPIC_API_KEY","value"`) {
+				t.Error("container_definitions holds ANTHROPIC_API_KEY as a plain value")
+			}
+		})
+	}
+}
+
+func TestEnvironment(t *testing.T) {
+	tests := []struct {
+		name string
+		s    *testutil.Synthesized
+		want [][2]string
+	}{
+		{"defaults", base, [][2]string{{"NODE_ENV", "production"}, {"PORT", "3000"}}},
+		{"extra sorted", scaled, [][2]string{
+			{"ALPHA", "first"}, {"N8N_URL", "https://n8n.example.com/?a=1&b=2"}, {"NODE_ENV", "staging"},
+			{"PORT", "3000"}, {"TEMPLATE", "$${not.a.ref}"}, {"ZED", "last"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c := taskDefinition(t, tt.s)
+			var got [][2]string
+			for _, e := range c.Environment {
+				got = append(got, [2]string{e.Name, e.Value})
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("environment =\n%v\nwant (sorted by name; \"${\" escaped for Terraform)\n%v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTaskDefinition(t *testing.T) {
+	testutil.AssertResource(t, base, "aws_ecs_task_definition", map[string]any{
+		"family": "proj-test-bridge", "requires_compatibilities": []any{"FARGATE"}, "network_mode": "awsvpc",
+		"cpu": "2048", "memory": "4096",
+		"runtime_platform":   map[string]any{"operating_system_family": "LINUX", "cpu_architecture": "X86_64"},
+		"execution_role_arn": base.Ref("aws_iam_role", "execution_role", "arn"),
+		"task_role_arn":      base.Ref("aws_iam_role", "task_role", "arn"),
+	})
+	testutil.AssertResource(t, scaled, "aws_ecs_task_definition", map[string]any{
+		"cpu": "1024", "memory": "2048",
+		"runtime_platform":  map[string]any{"cpu_architecture": "ARM64"},
+		"ephemeral_storage": map[string]any{"size_in_gib": 50},
+	})
+	testutil.RefuteResource(t, scaled, "aws_ecs_task_definition", map[string]any{"runtime_platform": map[string]any{"cpu_architecture": "X86_64"}})
+	// 21 GiB is the default: no block at all.
+	td, _ := taskDefinition(t, base)
+	if v, ok := td["ephemeral_storage"]; ok {
+		t.Errorf("ephemeral_storage = %v at 21 GiB, want no block", v)
+	}
+	_, c := taskDefinition(t, scaled)
+	if c.StopTimeout != 90 {
+		t.Errorf("stopTimeout = %d, want 90", c.StopTimeout)
+	}
+}
+
+func TestCluster(t *testing.T) {
+	tests := []struct {
+		name, insights, provider string
+		s                        *testutil.Synthesized
+	}{
+		{"base", "disabled", "FARGATE", base},
+		{"scaled", "enabled", "FARGATE", scaled},
+		{"spot", "disabled", "FARGATE_SPOT", spot},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			testutil.AssertResource(t, tt.s, "aws_ecs_cluster", map[string]any{
+				"name": "proj-test-cluster", "setting": []any{map[string]any{"name": "containerInsights", "value": tt.insights}},
+			})
+			testutil.AssertResource(t, tt.s, "aws_ecs_cluster_capacity_providers", map[string]any{
+				"cluster_name":                       tt.s.Ref("aws_ecs_cluster", "cluster", "name"),
+				"capacity_providers":                 []any{"FARGATE", "FARGATE_SPOT"},
+				"default_capacity_provider_strategy": []any{map[string]any{"capacity_provider": tt.provider, "weight": 1}},
+			})
+		})
+	}
+}
+
+func TestLogGroup(t *testing.T) {
+	testutil.AssertResource(t, base, "aws_cloudwatch_log_group", map[string]any{"name": "/ecs/proj-test/bridge", "retention_in_days": 30})
+	testutil.AssertResource(t, scaled, "aws_cloudwatch_log_group", map[string]any{"name": "/ecs/proj-test/bridge", "retention_in_days": 90})
+}
+
+func TestService(t *testing.T) {
+	s := base
+	testutil.AssertResource(t, s, "aws_ecs_service", map[string]any{
+		"name":            "proj-test-bridge",
+		"cluster":         s.Ref("aws_ecs_cluster", "cluster", "arn"),
+		"task_definition": s.Ref("aws_ecs_task_definition", "task_definition", "arn"),
+		"desired_count":   1,
+		"network_configuration": map[string]any{
+			"subnets": []any{
+				s.Ref("aws_subnet", "private_subnet_us-east-1a", "id"),
+				s.Ref("aws_subnet", "private_subnet_us-east-1b", "id"),
+			},
+			"security_groups":  []any{s.Ref("aws_security_group", "bridge_security_group", "id")},
+			"assign_public_ip": false,
+		},
+		"load_balancer": []any{map[string]any{
+			"target_group_arn": s.Ref("aws_lb_target_group", "target_group", "arn"),
+			"container_name":   "bridge", "container_port": 3000,
+		}},
+		"health_check_grace_period_seconds":  120,
+		"deployment_circuit_breaker":         map[string]any{"enable": true, "rollback": true},
+		"deployment_minimum_healthy_percent": 100,
+		"deployment_maximum_percent":         200,
+		"enable_execute_command":             false,
+		"propagate_tags":                     "SERVICE",
+		"enable_ecs_managed_tags":            true,
+		"wait_for_steady_state":              false,
+		"capacity_provider_strategy":         []any{map[string]any{"capacity_provider": "FARGATE", "weight": 1}},
+	})
+	testutil.RefuteResource(t, s, "aws_ecs_service", map[string]any{"network_configuration": map[string]any{"assign_public_ip": true}})
+	testutil.AssertResource(t, scaled, "aws_ecs_service", map[string]any{"health_check_grace_period_seconds": 300, "enable_execute_command": true})
+	testutil.AssertResource(t, spot, "aws_ecs_service", map[string]any{
+		"capacity_provider_strategy": []any{map[string]any{"capacity_provider": "FARGATE_SPOT", "weight": 1}},
+	})
+	testutil.RefuteResource(t, spot, "aws_ecs_service", map[string]any{
+		"capacity_provider_strategy": []any{map[string]any{"capacity_provider": "FARGATE", "weight": 1}},
+	})
+	for _, s := range []*testutil.Synthesized{base, spot} {
+		for n, svc := range s.Resources("aws_ecs_service") {
+			if _, ok := svc["launch_type"]; ok {
+				t.Errorf("%s sets launch_type beside a capacity provider strategy", n)
+			}
+		}
+	}
+}
+
+// The service waits for the listener (target group attached to the ALB),
+// the capacity providers and the role policies.
+func TestServiceDependsOn(t *testing.T) {
+	svc := base.Resource(t, "aws_ecs_service", name(t, base, "aws_ecs_service", "ecs_service"))
+	deps := asStrings(svc["depends_on"])
+	for _, want := range []string{
+		"aws_lb_listener." + name(t, base, "aws_lb_listener", "listener"),
+		"aws_ecs_cluster_capacity_providers." + name(t, base, "aws_ecs_cluster_capacity_providers", "capacity_providers"),
+		"aws_iam_role_policy." + name(t, base, "aws_iam_role_policy", "execution_secret_policy"),
+		"aws_iam_role_policy_attachment." + name(t, base, "aws_iam_role_policy_attachment", "execution_role_managed_policy"),
+	} {
+		if !slices.Contains(deps, want) {
+			t.Errorf("depends_on = %v, want it to contain %s", deps, want)
+		}
+	}
+}
+
+func TestAutoscaling(t *testing.T) {
+	t.Run("off", func(t *testing.T) {
+		if n := base.Count("aws_appautoscaling_target") + base.Count("aws_appautoscaling_policy"); n != 0 {
+			t.Errorf("%d autoscaling resources without autoscaling", n)
+		}
+		for n, svc := range base.Resources("aws_ecs_service") {
+			if lc, ok := svc["lifecycle"]; ok {
+				t.Errorf("%s has lifecycle %v, want none: desired_count is Terraform's", n, lc)
+			}
+		}
+	})
+	t.Run("on", func(t *testing.T) {
+		s := scaled
+		testutil.AssertResource(t, s, "aws_appautoscaling_target", map[string]any{
+			"service_namespace":  "ecs",
+			"resource_id":        "service/" + s.Ref("aws_ecs_cluster", "cluster", "name") + "/" + s.Ref("aws_ecs_service", "ecs_service", "name"),
+			"scalable_dimension": "ecs:service:DesiredCount",
+			"min_capacity":       2, "max_capacity": 6,
+		})
+		if n := s.Count("aws_appautoscaling_policy"); n != 2 {
+			t.Errorf("%d scaling policies, want 2", n)
+		}
+		target := s.Ref("aws_appautoscaling_target", "autoscaling_target", "resource_id")
+		testutil.AssertResource(t, s, "aws_appautoscaling_policy", map[string]any{
+			"name": "proj-test-bridge-cpu", "policy_type": "TargetTrackingScaling", "resource_id": target,
+			"target_tracking_scaling_policy_configuration": map[string]any{
+				"target_value":                    70,
+				"predefined_metric_specification": map[string]any{"predefined_metric_type": "ECSServiceAverageCPUUtilization"},
+				"scale_out_cooldown":              60, "scale_in_cooldown": 600,
+			},
+		})
+		testutil.AssertResource(t, s, "aws_appautoscaling_policy", map[string]any{
+			"name": "proj-test-bridge-requests", "policy_type": "TargetTrackingScaling", "resource_id": target,
+			"target_tracking_scaling_policy_configuration": map[string]any{
+				"target_value": 300,
+				"predefined_metric_specification": map[string]any{
+					"predefined_metric_type": "ALBRequestCountPerTarget",
+					"resource_label":         s.Ref("aws_lb", "alb", "arn_suffix") + "/" + s.Ref("aws_lb_target_group", "target_group", "arn_suffix"),
+				},
+			},
+		})
+		svc := s.Resource(t, "aws_ecs_service", name(t, s, "aws_ecs_service", "ecs_service"))
+		lc, _ := svc["lifecycle"].(map[string]any)
+		if got := asStrings(lc["ignore_changes"]); !slices.Equal(got, []string{"desired_count"}) {
+			t.Errorf("service lifecycle.ignore_changes = %v, want [desired_count]", got)
+		}
+	})
+}
+
+// statements returns every statement of every policy document whose name
+// contains part.
+func statements(s *testutil.Synthesized, part string) []map[string]any {
+	var out []map[string]any
+	for n, doc := range s.DataSources("aws_iam_policy_document") {
+		if !strings.Contains(n, part) {
+			continue
+		}
+		for _, st := range doc["statement"].([]any) {
+			out = append(out, st.(map[string]any))
+		}
+	}
+	return out
+}
+
+func TestExecutionRole(t *testing.T) {
+	s := base
+	testutil.AssertResource(t, s, "aws_iam_role", map[string]any{"name": "proj-test-ecs-execution"})
+	testutil.AssertResource(t, s, "aws_iam_role_policy_attachment", map[string]any{
+		"role":       s.Ref("aws_iam_role", "execution_role", "name"),
+		"policy_arn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+	})
+	testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
+		"role":   s.Ref("aws_iam_role", "execution_role", "id"),
+		"policy": "${data.aws_iam_policy_document." + dataName(t, s, "execution_secret_policy_document") + ".json}",
+	})
+	sts := statements(s, "execution_secret_policy_document")
+	arn := s.Ref("aws_secretsmanager_secret", "secret", "arn")
+	if len(sts) != 1 || !slices.Equal(asStrings(sts[0]["actions"]), []string{"secretsmanager:GetSecretValue"}) ||
+		!slices.Equal(asStrings(sts[0]["resources"]), []string{arn}) {
+		t.Errorf("execution secret policy = %v, want only GetSecretValue on %s", sts, arn)
+	}
+	// The twin: nothing in the execution role's own document is a wildcard.
+	for _, st := range sts {
+		if slices.Contains(asStrings(st["resources"]), "*") {
+			t.Errorf("execution secret policy grants %v on *", st["actions"])
+		}
+	}
+}
+
+func TestTaskRole(t *testing.T) {
+	ssm := []string{
+		"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+		"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+	}
+	for _, tt := range []struct {
+		name string
+		s    *testutil.Synthesized
+		exec bool
+	}{{"exec off", base, false}, {"exec on", scaled, true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.s
+			testutil.AssertResource(t, s, "aws_iam_role", map[string]any{"name": "proj-test-ecs-task"})
+			testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
+				"name": "read-anthropic-key", "role": s.Ref("aws_iam_role", "task_role", "id"),
+				"policy": "${data.aws_iam_policy_document." + dataName(t, s, "secret_read_policy") + ".json}",
+			})
+			var got []string
+			for _, st := range statements(s, "") {
+				for _, a := range asStrings(st["actions"]) {
+					if strings.HasPrefix(a, "ssmmessages:") {
+						got = append(got, a)
+					}
+				}
+			}
+			if !tt.exec {
+				if len(got) != 0 || s.Count("aws_iam_role_policy") != 2 {
+					t.Errorf("exec off: ssmmessages actions %v and %d role policies, want none and 2", got, s.Count("aws_iam_role_policy"))
+				}
+				return
+			}
+			if !slices.Equal(got, ssm) {
+				t.Errorf("ssmmessages actions = %v, want %v", got, ssm)
+			}
+			testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
+				"name": "ecs-exec", "role": s.Ref("aws_iam_role", "task_role", "id"),
+			})
+		})
+	}
+}
+
+func TestTrustPolicies(t *testing.T) {
+	trust := "${data.aws_iam_policy_document." + dataName(t, base, "ecs_tasks_assume_role") + ".json}"
+	for _, role := range []string{"proj-test-ecs-execution", "proj-test-ecs-task"} {
+		testutil.AssertResource(t, base, "aws_iam_role", map[string]any{"name": role, "assume_role_policy": trust})
+	}
+	sts := statements(base, "ecs_tasks_assume_role")
+	if len(sts) != 1 || !slices.Equal(asStrings(sts[0]["actions"]), []string{"sts:AssumeRole"}) {
+		t.Errorf("trust statements = %v, want one sts:AssumeRole", sts)
+	}
+}
+
+// Only the ECS Exec statement may name "*" (ssmmessages has no resource
+// types); no statement anywhere may use a wildcard action.
+func TestNoWildcards(t *testing.T) {
+	for _, s := range []*testutil.Synthesized{base, scaled, spot} {
+		for _, st := range statements(s, "") {
+			for _, a := range asStrings(st["actions"]) {
+				if a == "*" || strings.HasSuffix(a, ":*") {
+					t.Errorf("wildcard action %s in %v", a, st)
+				}
+			}
+			if slices.Contains(asStrings(st["resources"]), "*") && st["sid"] != "EcsExecChannels" {
+				t.Errorf("statement %v grants on *", st)
+			}
+		}
+	}
+}
+
+func TestOutputs(t *testing.T) {
+	s := base
+	want := map[string]string{
+		"cluster_name":        s.Ref("aws_ecs_cluster", "cluster", "name"),
+		"cluster_arn":         s.Ref("aws_ecs_cluster", "cluster", "arn"),
+		"service_name":        s.Ref("aws_ecs_service", "ecs_service", "name"),
+		"log_group_name":      s.Ref("aws_cloudwatch_log_group", "ecs_log_group", "name"),
+		"task_role_arn":       s.Ref("aws_iam_role", "task_role", "arn"),
+		"execution_role_arn":  s.Ref("aws_iam_role", "execution_role", "arn"),
+		"task_definition_arn": s.Ref("aws_ecs_task_definition", "task_definition", "arn"),
+	}
+	for n, w := range want {
+		o, _ := s.Outputs()[n].(map[string]any)
+		if o["value"] != w {
+			t.Errorf("output %s = %v, want %s", n, o["value"], w)
+		}
+	}
+}
+
+func TestNewPanicsOnMisuse(t *testing.T) {
+	tests := []struct {
+		name string
+		p    ecs.Props
+		want string
+	}{
+		{"missing", ecs.Props{}, "required props missing"},
+		{"spot on arm", ecs.Props{FargateSpot: true, Architecture: ecs.ArchARM}, "Fargate Spot"},
+		{"key as env", ecs.Props{Environment: map[string]string{"ANTHROPIC_API_KEY": "sk"}}, "ANTHROPIC_API_KEY"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.name != "missing" {
+				fill(&tt.p)
+			}
+			defer func() {
+				r := recover()
+				if msg, _ := r.(string); !strings.Contains(msg, tt.want) {
+					t.Errorf("panic = %v, want a message containing %q", r, tt.want)
+				}
+			}()
+			ecs.New(testutil.NewStack(), "ecs", tt.p)
+		})
+	}
+}
+
+// fill sets every required prop to a placeholder.
+func fill(p *ecs.Props) {
+	x := jsii.String("x")
+	p.NamePrefix, p.Region, p.Image = "p", "us-east-1", x
+	p.SecretArn, p.SecretValueFrom, p.SecretReadPolicyJSON = x, x, x
+	p.SubnetIDs, p.SecurityGroupID, p.TargetGroupArn = &[]*string{x}, x, x
+}
+
+// name returns the Terraform name of the one resource of the type whose
+// name contains part.
+func name(t *testing.T, s *testutil.Synthesized, typ, part string) string {
+	t.Helper()
+	ref := s.Ref(typ, part, "x")
+	return strings.TrimSuffix(strings.TrimPrefix(ref, "${"+typ+"."), ".x}")
+}
+
+// dataName returns the Terraform name of the one policy document whose name contains part.
+func dataName(t *testing.T, s *testutil.Synthesized, part string) string {
+	t.Helper()
+	var found []string
+	for n := range s.DataSources("aws_iam_policy_document") {
+		if strings.Contains(n, part) {
+			found = append(found, n)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("policy documents named like %s: %v", part, found)
+	}
+	return found[0]
+}
+
+func asStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i], _ = x.(string)
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+package ecs_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+)
+
+// TestPlan runs the combined test stack (networking, ECR, secret, ALB and
+// the "scaled" service, most options on) through terraform init, validate
+// and plan with the real provider, to catch schema errors the synthesized
+// JSON cannot show. Skipped without terraform and the provider mirror
+// (failed under CI).
+func TestPlan(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(scaled.JSON)))
+	counts := testutil.CountByType(plan)
+	want := map[string]int{
+		"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,
+		"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
+		"aws_ecs_cluster": 1, "aws_ecs_cluster_capacity_providers": 1, "aws_ecs_task_definition": 1,
+		"aws_ecs_service": 1, "aws_iam_role": 2, "aws_iam_role_policy_attachment": 1,
+		"aws_cloudwatch_log_group":  1,
+		"aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2, "aws_iam_role_policy": 3,
+	}
+	for typ, n := range want {
+		if counts[typ] != n {
+			t.Errorf("%s: %d planned, want %d", typ, counts[typ], n)
+		}
+	}
+	// Values the provider plans as given (known before apply).
+	for _, r := range testutil.PlannedResources(plan) {
+		switch r.Type {
+		case "aws_secretsmanager_secret_version":
+			if got := fmt.Sprint(r.AttributeValues["version_stages"]); got != "[TERRAFORM_PLACEHOLDER]" {
+				t.Errorf("planned version_stages = %s, want [TERRAFORM_PLACEHOLDER]", got)
+			}
+		case "aws_ecs_service":
+			if got := fmt.Sprint(r.AttributeValues["capacity_provider_strategy"]); !strings.Contains(got, "capacity_provider:FARGATE ") {
+				t.Errorf("planned capacity_provider_strategy = %s, want FARGATE", got)
+			}
+		}
+	}
+	for _, rc := range plan.ResourceChanges {
+		if !rc.Change.Actions.Create() && !rc.Change.Actions.Read() {
+			t.Errorf("%s: action %v, want create on a fresh plan", rc.Address, rc.Change.Actions)
+		}
+	}
+}
