@@ -8,6 +8,7 @@ require (
 	github.com/cdktf/cdktf-provider-aws-go/aws/v19 v19.50.0
 	github.com/hashicorp/terraform-cdk-go/cdktf v0.20.11
 	github.com/hashicorp/terraform-json v0.29.0
+	go.yaml.in/yaml/v3 v3.0.5
 )
 
 require (

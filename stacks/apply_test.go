@@ -21,7 +21,7 @@ var mockARNs = map[string]string{
 	"aws_lb_target_group":                    `arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/mock/0123456789abcdef", arn_suffix = "targetgroup/mock/0123456789abcdef"`,
 	"aws_lb_listener":                        `arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/mock/0123456789abcdef/0123456789abcdef"`,
 	"aws_secretsmanager_secret":              `arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mock-AbCdEf"`,
-	"aws_acm_certificate":                    `arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"`,
+	"aws_acm_certificate":                    `arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000", domain_validation_options = [{ domain_name = "mock.example.com", resource_record_name = "_x.mock.example.com.", resource_record_type = "CNAME", resource_record_value = "_y.acm-validations.aws." }]`,
 	"aws_acm_certificate_validation":         `certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"`,
 	"aws_cloudfront_distribution":            `arn = "arn:aws:cloudfront::123456789012:distribution/EMOCK", domain_name = "dmock.cloudfront.net", hosted_zone_id = "Z2FDTNDATAQYW2"`,
 	"aws_wafv2_web_acl":                      `arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/mock/00000000-0000-0000-0000-000000000000"`,

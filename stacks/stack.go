@@ -8,7 +8,14 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/modules/certificates"
+	"github.com/n8n-builder/infra/modules/ecr"
+	"github.com/n8n-builder/infra/modules/ecs"
+	"github.com/n8n-builder/infra/modules/frontend"
+	"github.com/n8n-builder/infra/modules/loadbalancer"
 	"github.com/n8n-builder/infra/modules/networking"
+	"github.com/n8n-builder/infra/modules/secrets"
+	"github.com/n8n-builder/infra/modules/waf"
 )
 
 // AwsProviderConstraint admits the provider the v19 bindings were generated
@@ -20,17 +27,7 @@ const AwsProviderConstraint = "~> 5.84"
 func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 	stack := cdktf.NewTerraformStack(app, jsii.String(env.Name))
 	configureTerraform(stack, env)
-
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{
-		Region: jsii.String(env.Region),
-		DefaultTags: &[]*provider.AwsProviderDefaultTags{{
-			Tags: &map[string]*string{
-				"Project":     jsii.String(env.ProjectName),
-				"Environment": jsii.String(env.Name),
-				"ManagedBy":   jsii.String("cdktf"),
-			},
-		}},
-	})
+	global := configureProviders(stack, env)
 
 	net := networking.New(stack, "networking", networking.Props{
 		NamePrefix:           env.Prefix(),
@@ -39,14 +36,206 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		PublicSubnetCidrs:    env.Network.PublicSubnetCidrs,
 		PrivateSubnetCidrs:   env.Network.PrivateSubnetCidrs,
 		NatPerAZ:             env.Network.NatMode == environments.NatPerAZ,
+		AppPort:              bridgePort,
 		AlbAllowedCidrs:      env.LoadBalancer.AllowedCidrs,
 		BridgeEgressPorts:    env.Network.BridgeEgressPorts,
 		FlowLogs:             env.Network.FlowLogs.Enabled,
 		FlowLogRetentionDays: env.Network.FlowLogs.RetentionDays,
 	})
 
-	output(stack, "vpc_id", net.VpcID, "ID of the VPC.")
+	repo := ecr.New(stack, "ecr", ecr.Props{
+		Name:               env.ResourceName("bridge"),
+		ImmutableTags:      env.ECR.ImmutableTags,
+		ForceDelete:        !env.Protected,
+		UntaggedExpiryDays: env.ECR.UntaggedExpiryDays,
+		KeepTaggedImages:   env.ECR.KeepTaggedImages,
+	})
+
+	recovery := 0 // unprotected: delete at once, so destroy and re-create work
+	if env.Protected {
+		recovery = env.Secret.RecoveryWindowDays
+	}
+	secret := secrets.New(stack, "secrets", secrets.Props{
+		Name:               env.ResourceName("anthropic-key"),
+		RecoveryWindowDays: recovery,
+	})
+
+	uiCert, albCert := certificatesFor(stack, env, global)
+
+	lb := loadbalancer.New(stack, "loadbalancer", loadbalancer.Props{
+		NamePrefix:         env.Prefix(),
+		Region:             env.Region,
+		VpcID:              net.VpcID,
+		SubnetIDs:          net.PublicSubnetIDs,
+		SecurityGroupID:    net.AlbSecurityGroupID,
+		AppPort:            bridgePort,
+		HealthCheckPath:    "/health",
+		HTTPS:              env.LoadBalancer.HTTPS,
+		CertificateArn:     albCert,
+		SslPolicy:          env.LoadBalancer.SslPolicy,
+		DeletionProtection: env.Protected,
+		AccessLogs:         env.LoadBalancer.AccessLogs,
+		ForceDestroyLogs:   !env.Protected,
+	})
+
+	image := env.Bridge.Image
+	if image == "" {
+		image = *repo.RepositoryURL + ":" + env.Bridge.ImageTag
+	}
+	b := env.Bridge
+	svc := ecs.New(stack, "ecs", ecs.Props{
+		NamePrefix:                    env.Prefix(),
+		Region:                        env.Region,
+		Cpu:                           b.Cpu,
+		Memory:                        b.Memory,
+		Architecture:                  b.Architecture,
+		EphemeralStorageGiB:           b.EphemeralStorageGiB,
+		Image:                         jsii.String(image),
+		ContainerPort:                 bridgePort,
+		NodeEnv:                       b.NodeEnv,
+		Environment:                   b.Environment,
+		SecretArn:                     secret.Arn,
+		SecretValueFrom:               secret.ApiKeyValueFrom,
+		SecretReadPolicyJSON:          secret.ReadPolicyJSON,
+		LogRetentionDays:              env.LogRetentionDays,
+		ContainerInsights:             b.ContainerInsights,
+		EnableExec:                    b.EnableExec,
+		FargateSpot:                   b.FargateSpot,
+		DesiredCount:                  b.DesiredCount,
+		HealthCheckGracePeriodSeconds: b.HealthCheckGracePeriodSeconds,
+		StopTimeoutSeconds:            b.StopTimeoutSeconds,
+		SubnetIDs:                     net.PrivateSubnetIDs,
+		SecurityGroupID:               net.BridgeSecurityGroupID,
+		TargetGroupArn:                lb.TargetGroupArn,
+		DependsOn:                     lb.Listeners,
+		Autoscaling: ecs.Autoscaling{
+			Enabled:                   b.Autoscaling.Enabled,
+			MinTasks:                  b.Autoscaling.MinTasks,
+			MaxTasks:                  b.Autoscaling.MaxTasks,
+			CpuTargetPercent:          b.Autoscaling.CpuTargetPercent,
+			RequestsPerTarget:         b.Autoscaling.RequestsPerTarget,
+			RequestCountResourceLabel: jsii.String(*lb.ArnSuffix + "/" + *lb.TargetGroupArnSuffix),
+		},
+	})
+
+	var webACL *string
+	if env.WAF.Enabled {
+		webACL = waf.New(stack, "waf", waf.Props{
+			NamePrefix:       env.Prefix(),
+			RateLimitPer5Min: env.WAF.RateLimitPer5Min,
+			AllowedCidrs:     env.WAF.AllowedCidrs,
+			Provider:         global,
+		}).WebACLArn
+	}
+
+	// CloudFront reaches the bridge by the name on the ALB's certificate when
+	// it has one, else by the ALB's own DNS name over HTTP.
+	origin := lb.DNSName
+	if env.LoadBalancer.HTTPS {
+		origin = jsii.String(env.APIDomain())
+	}
+	var aliases []string
+	if env.DomainName != "" {
+		aliases = []string{env.DomainName}
+	}
+	// The WAF allow-list is IPv4: a dual-stack browser arriving over IPv6 would
+	// be blocked although its IPv4 address is allowed, so IPv6 goes off with it.
+	ipv6 := len(env.WAF.AllowedCidrs) == 0
+	ui := frontend.New(stack, "frontend", frontend.Props{
+		NamePrefix:         env.Prefix(),
+		ForceDestroy:       !env.Protected,
+		Versioning:         env.Protected,
+		PriceClass:         env.UI.PriceClass,
+		BridgeOriginDomain: origin,
+		BridgeOriginHTTPS:  env.LoadBalancer.HTTPS,
+		Aliases:            aliases,
+		CertificateArn:     uiCert,
+		WebACLArn:          webACL,
+		DisableIPv6:        !ipv6,
+	})
+
+	if env.ManagesDNS() {
+		uiTypes := []string{"A"}
+		if ipv6 {
+			uiTypes = append(uiTypes, "AAAA")
+		}
+		certificates.Alias(stack, "ui_alias", env.HostedZoneID, env.DomainName, ui.DomainName, ui.HostedZoneID, false, uiTypes...)
+		if env.LoadBalancer.HTTPS {
+			// The ALB is IPv4-only: no AAAA record.
+			certificates.Alias(stack, "api_alias", env.HostedZoneID, env.APIDomain(), lb.DNSName, lb.ZoneID, true, "A")
+		}
+	}
+
+	defineOutputs(stack, env, net, repo, secret, lb, svc, ui)
 	return stack
+}
+
+// bridgePort is the port the bridge container listens on.
+const bridgePort = 3000
+
+// configureProviders defines the AWS provider of the environment's region and,
+// when that is not us-east-1 but something must live there (CloudFront's
+// certificate, its WAF web ACL), a second one aliased "us_east_1". It returns
+// that provider, or nil when the default provider is already in us-east-1.
+func configureProviders(stack cdktf.TerraformStack, env *environments.Environment) cdktf.TerraformProvider {
+	tags := &[]*provider.AwsProviderDefaultTags{{
+		Tags: &map[string]*string{
+			"Project":     jsii.String(env.ProjectName),
+			"Environment": jsii.String(env.Name),
+			"ManagedBy":   jsii.String("cdktf"),
+		},
+	}}
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{
+		Region:      jsii.String(env.Region),
+		DefaultTags: tags,
+	})
+	if env.Region == globalRegion || !(env.ManagesDNS() || env.WAF.Enabled) {
+		return nil
+	}
+	return provider.NewAwsProvider(stack, jsii.String("aws_us_east_1"), &provider.AwsProviderConfig{
+		Alias:       jsii.String("us_east_1"),
+		Region:      jsii.String(globalRegion),
+		DefaultTags: tags,
+	})
+}
+
+// globalRegion is where CloudFront looks for certificates and web ACLs.
+const globalRegion = "us-east-1"
+
+// certificatesFor returns the certificate ARNs for CloudFront and for the
+// ALB's HTTPS listener: given in the environment file, or created and
+// validated in Route 53 when the stack manages DNS; nil where none is needed.
+func certificatesFor(stack cdktf.TerraformStack, env *environments.Environment, global cdktf.TerraformProvider) (ui, alb *string) {
+	if env.UI.CertificateArn != "" {
+		ui = jsii.String(env.UI.CertificateArn)
+	}
+	if env.LoadBalancer.CertificateArn != "" {
+		alb = jsii.String(env.LoadBalancer.CertificateArn)
+	}
+	if !env.ManagesDNS() {
+		return ui, alb
+	}
+	apiDomain := ""
+	if env.LoadBalancer.HTTPS && alb == nil {
+		apiDomain = env.APIDomain()
+	}
+	uiDomain := ""
+	if ui == nil {
+		uiDomain = env.DomainName
+	}
+	certs := certificates.New(stack, "certificates", certificates.Props{
+		DomainName:     uiDomain,
+		APIDomainName:  apiDomain,
+		HostedZoneID:   env.HostedZoneID,
+		GlobalProvider: global,
+	})
+	if ui == nil {
+		ui = certs.UICertificateArn
+	}
+	if alb == nil && apiDomain != "" {
+		alb = certs.APICertificateArn
+	}
+	return ui, alb
 }
 
 // configureTerraform sets the provider constraint and the state backend.
@@ -84,12 +273,4 @@ func backendS3(env *environments.Environment) *environments.S3Backend {
 		return nil
 	}
 	return env.Backend.S3
-}
-
-// output declares a stack output with a description.
-func output(stack cdktf.TerraformStack, name string, value any, description string) {
-	cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{
-		Value:       value,
-		Description: jsii.String(description),
-	})
 }

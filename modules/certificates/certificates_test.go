@@ -1,0 +1,242 @@
+package certificates_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/certificates"
+)
+
+const (
+	zoneID = "Z0000000EXAMPLE000000"
+	// awsProviderConstraint mirrors the stack's: the bindings pin exactly
+	// 5.84.0, which the provider mirror (a later 5.x) does not satisfy.
+	awsProviderConstraint = "~> 5.84"
+)
+
+// Three variants, synthesized once: a stack in eu-west-1 with an aliased
+// us-east-1 provider, both certificates and alias records; a us-east-1
+// stack with only the UI certificate on the default provider; and one with
+// only the API certificate (the UI's is brought by the user).
+var regional, useast1, apiOnly *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		regional = synthRegional()
+		useast1 = synthUSEast1()
+		apiOnly = synthAPIOnly()
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+func newStack(region string) cdktf.TerraformStack {
+	stack := cdktf.NewTerraformStack(cdktf.Testing_App(nil), jsii.String("test"))
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(awsProviderConstraint))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	return stack
+}
+
+func synthRegional() *testutil.Synthesized {
+	stack := newStack("eu-west-1")
+	global := provider.NewAwsProvider(stack, jsii.String("aws_global"), &provider.AwsProviderConfig{
+		Region: jsii.String("us-east-1"), Alias: jsii.String("global"),
+	})
+	certificates.New(stack, "certificates", certificates.Props{
+		DomainName:     "builder.example.com",
+		APIDomainName:  "api.builder.example.com",
+		HostedZoneID:   zoneID,
+		GlobalProvider: global,
+	})
+	certificates.Alias(stack, "ui_alias", zoneID, "builder.example.com",
+		jsii.String("d111111abcdef8.cloudfront.net"), jsii.String("Z2FDTNDATAQYW2"), false)
+	certificates.Alias(stack, "api_alias", zoneID, "api.builder.example.com",
+		jsii.String("proj-alb-1.eu-west-1.elb.amazonaws.com"), jsii.String("Z32O12XQLNTSW2"), true, "A")
+	return testutil.Synth(stack)
+}
+
+func synthUSEast1() *testutil.Synthesized {
+	stack := newStack("us-east-1")
+	certificates.New(stack, "certificates", certificates.Props{DomainName: "builder.example.com", HostedZoneID: zoneID})
+	return testutil.Synth(stack)
+}
+
+func synthAPIOnly() *testutil.Synthesized {
+	stack := newStack("us-east-1")
+	certificates.New(stack, "certificates", certificates.Props{APIDomainName: "api.builder.example.com", HostedZoneID: zoneID})
+	return testutil.Synth(stack)
+}
+
+func TestCertificates(t *testing.T) {
+	for _, domain := range []string{"builder.example.com", "api.builder.example.com"} {
+		testutil.AssertResource(t, regional, "aws_acm_certificate", map[string]any{
+			"domain_name": domain, "validation_method": "DNS",
+			"lifecycle": map[string]any{"create_before_destroy": true},
+		})
+	}
+	// One name per certificate: the validation record reads element 0 of
+	// domain_validation_options, which a SAN would make ambiguous.
+	for name, c := range regional.Resources("aws_acm_certificate") {
+		if sans, ok := c["subject_alternative_names"]; ok {
+			t.Errorf("%s has subject_alternative_names %v, want none", name, sans)
+		}
+	}
+	testutil.AssertResource(t, useast1, "aws_acm_certificate", map[string]any{"domain_name": "builder.example.com"})
+	testutil.AssertResource(t, apiOnly, "aws_acm_certificate", map[string]any{"domain_name": "api.builder.example.com"})
+	for name, s := range map[string]*testutil.Synthesized{"without APIDomainName": useast1, "without DomainName": apiOnly} {
+		for _, typ := range []string{"aws_acm_certificate", "aws_acm_certificate_validation", "aws_route53_record"} {
+			if n := s.Count(typ); n != 1 {
+				t.Errorf("%s: %d %s, want 1", name, n, typ)
+			}
+		}
+	}
+}
+
+// The UI certificate must be issued in us-east-1 (CloudFront), the API one in
+// the stack's region (the ALB).
+func TestCertificateProviders(t *testing.T) {
+	testutil.AssertResource(t, regional, "aws_acm_certificate", map[string]any{"domain_name": "builder.example.com", "provider": "aws.global"})
+	testutil.RefuteResource(t, regional, "aws_acm_certificate", map[string]any{"domain_name": "api.builder.example.com", "provider": "aws.global"})
+	testutil.AssertResource(t, regional, "aws_acm_certificate_validation", map[string]any{
+		"certificate_arn": regional.Ref("aws_acm_certificate", "ui_certificate", "arn"), "provider": "aws.global",
+	})
+	testutil.RefuteResource(t, regional, "aws_acm_certificate_validation", map[string]any{
+		"certificate_arn": regional.Ref("aws_acm_certificate", "api_certificate", "arn"), "provider": "aws.global",
+	})
+	for name, s := range map[string]*testutil.Synthesized{"useast1": useast1} {
+		for _, typ := range []string{"aws_acm_certificate", "aws_acm_certificate_validation"} {
+			for rn, r := range s.Resources(typ) {
+				if p, ok := r["provider"]; ok {
+					t.Errorf("%s: %s.%s has provider %v, want the default one", name, typ, rn, p)
+				}
+			}
+		}
+	}
+}
+
+func TestValidation(t *testing.T) {
+	for _, cert := range []string{"ui", "api"} {
+		t.Run(cert, func(t *testing.T) {
+			arn := regional.Ref("aws_acm_certificate", cert+"_certificate", "arn")
+			option := "${tolist(" + address(arn) + ".domain_validation_options).0."
+			testutil.AssertResource(t, regional, "aws_route53_record", map[string]any{
+				"zone_id":         zoneID,
+				"name":            option + "resource_record_name}",
+				"type":            option + "resource_record_type}",
+				"records":         []any{option + "resource_record_value}"},
+				"ttl":             60,
+				"allow_overwrite": true,
+			})
+			testutil.AssertResource(t, regional, "aws_acm_certificate_validation", map[string]any{
+				"certificate_arn":         arn,
+				"validation_record_fqdns": []any{regional.Ref("aws_route53_record", cert+"_validation_record", "fqdn")},
+			})
+		})
+	}
+}
+
+// address turns a reference "${type.name.attr}" into "type.name".
+func address(ref string) string {
+	ref = strings.TrimSuffix(strings.TrimPrefix(ref, "${"), "}")
+	return ref[:strings.LastIndex(ref, ".")]
+}
+
+func TestAliasRecords(t *testing.T) {
+	for _, typ := range []string{"A", "AAAA"} {
+		testutil.AssertResource(t, regional, "aws_route53_record", map[string]any{
+			"zone_id": zoneID, "name": "builder.example.com", "type": typ,
+			"alias": map[string]any{"name": "d111111abcdef8.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": false},
+		})
+	}
+	testutil.AssertResource(t, regional, "aws_route53_record", map[string]any{
+		"name": "api.builder.example.com", "type": "A",
+		"alias": map[string]any{"name": "proj-alb-1.eu-west-1.elb.amazonaws.com", "evaluate_target_health": true},
+	})
+	// Only the types asked for.
+	testutil.RefuteResource(t, regional, "aws_route53_record", map[string]any{"name": "api.builder.example.com", "type": "AAAA"})
+}
+
+func TestMisusePanics(t *testing.T) {
+	for name, props := range map[string]certificates.Props{
+		"no name": {HostedZoneID: zoneID},
+		"no zone": {DomainName: "builder.example.com"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Error("no panic")
+				}
+			}()
+			certificates.New(nil, "certificates", props)
+		})
+	}
+	t.Run("alias type", func(t *testing.T) {
+		defer func() {
+			if r := recover(); r == nil {
+				t.Error("no panic")
+			}
+		}()
+		certificates.Alias(testutil.NewStack(), "bad", zoneID, "x.example.com", jsii.String("t"), jsii.String("z"), false, "CNAME")
+	})
+}
+
+// TestPlan proves the validation records' references to the certificate's
+// domain_validation_options (a set) pass terraform validate and plan.
+func TestPlan(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(regional.JSON)))
+	got := testutil.CountByType(plan)
+	for typ, want := range map[string]int{"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2, "aws_route53_record": 5} {
+		if got[typ] != want {
+			t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
+		}
+	}
+}
+
+// mockCertificate is the mock_resource body an aws_acm_certificate needs
+// under `terraform test` with a mocked provider: an ARN-shaped arn, and one
+// domain_validation_options entry, which the mock would otherwise leave an
+// empty set (the validation record reads its element 0).
+const mockCertificate = `arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+      domain_validation_options = [{ domain_name = "builder.example.com", resource_record_name = "_x.builder.example.com.", resource_record_type = "CNAME", resource_record_value = "_y.acm-validations.aws." }]`
+
+// TestMockedApply applies and destroys the regional variant with `terraform
+// test` and mocked providers (default and aliased).
+func TestMockedApply(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	dir := testutil.PrepareStack(t, []byte(regional.JSON))
+	mocks := `
+  mock_resource "aws_acm_certificate" {
+    defaults = {
+      ` + mockCertificate + `
+    }
+  }
+  mock_resource "aws_acm_certificate_validation" {
+    defaults = { certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" }
+  }
+`
+	test := "mock_provider \"aws\" {" + mocks + "}\n\n" +
+		"mock_provider \"aws\" {\n  alias = \"global\"" + mocks + "}\n\n" +
+		"run \"apply\" {\n  command = apply\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "apply.tftest.hcl"), []byte(test), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tf.Run(dir, "init", "-input=false", "-no-color", "-backend=false"); err != nil {
+		t.Fatal(err)
+	}
+	out, err := tf.Run(dir, "test", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "1 passed, 0 failed") {
+		t.Errorf("terraform test did not pass:\n%s", out)
+	}
+}

@@ -1,0 +1,371 @@
+// Package frontend serves the chat UI: a private S3 bucket behind a CloudFront
+// distribution (origin access control), which also routes the bridge's paths
+// (/ws*, /health, /error-callback, /api/*) to the ALB. The UI is then always
+// loaded over HTTPS and opens wss://<its own host>/ws, in every environment:
+// in dev the ALB is HTTP-only, and a browser blocks ws:// from an https:// page.
+package frontend
+
+import (
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsiampolicydocument"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/modules/iampolicy"
+)
+
+// Props configures Frontend. The zero value of a field means its documented default.
+type Props struct {
+	// NamePrefix starts every resource name: "<project>-<env>". Required.
+	NamePrefix string
+	// ForceDestroy lets `terraform destroy` delete the bucket with its objects.
+	// Default: false (destroy fails on a non-empty bucket). dev sets true.
+	ForceDestroy bool
+	// Versioning keeps previous versions of the UI files. Default: false (no
+	// versioning resource at all, so a fresh bucket never gets versioning).
+	Versioning bool
+	// PriceClass of the distribution. Default: "PriceClass_100".
+	PriceClass string
+	// BridgeOriginDomain is where CloudFront reaches the bridge: the ALB's DNS
+	// name, or "api.<domain>" when the ALB has a certificate. A plain string or
+	// a token. Required.
+	BridgeOriginDomain *string
+	// BridgeOriginHTTPS connects to the bridge origin with HTTPS only (the ALB
+	// has a certificate for BridgeOriginDomain). Default: false (HTTP only,
+	// port 80: the CloudFront-to-ALB hop is then unencrypted — dev only).
+	BridgeOriginHTTPS bool
+	// Aliases are the custom domain names of the UI. Default: none (the
+	// dxxxx.cloudfront.net name with CloudFront's default certificate).
+	Aliases []string
+	// CertificateArn of a us-east-1 ACM certificate covering Aliases; may be a
+	// token from a certificate validation resource. Required with Aliases.
+	CertificateArn *string
+	// WebACLArn of a CLOUDFRONT-scope WAF web ACL. Default: nil (no WAF).
+	WebACLArn *string
+	// DisableIPv6 serves the distribution over IPv4 only. Default: false
+	// (IPv4 and IPv6). Set it when a WAF allow-list holds IPv4 ranges only:
+	// otherwise a dual-stack client arriving over IPv6 is not in the list and
+	// is blocked, though its IPv4 address is allowed.
+	DisableIPv6 bool
+}
+
+// Managed CloudFront policies, by their well-known IDs (the same in every
+// account): a data source lookup would need AWS at plan time.
+const (
+	// CachingOptimizedPolicyID caches by path only, compressed, TTL up to a year.
+	CachingOptimizedPolicyID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+	// CachingDisabledPolicyID never caches.
+	CachingDisabledPolicyID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+	// AllViewerExceptHostHeaderPolicyID forwards every viewer header (among
+	// them the WebSocket Upgrade, Connection and Sec-WebSocket-* headers),
+	// cookie and query string, but not Host: the ALB's default listener
+	// serves any host, and with an HTTPS origin the TLS name must be the
+	// origin's, not the viewer's.
+	AllViewerExceptHostHeaderPolicyID = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+)
+
+// Origin IDs of the distribution.
+const (
+	uiOriginID     = "ui-bucket"
+	bridgeOriginID = "bridge-alb"
+)
+
+// BridgePaths are the path patterns CloudFront routes to the bridge, in order.
+var BridgePaths = []string{"/ws*", "/health", "/error-callback", "/api/*"}
+
+// ContentSecurityPolicy of the UI. connect-src admits the page's own origin
+// and wss: for the bridge WebSocket (served by the same distribution; a
+// `wss:` source also lets a developer point a local build at another stack).
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data:; connect-src 'self' wss:; font-src 'self' data:; frame-ancestors 'none'; " +
+	"base-uri 'self'; form-action 'self'; object-src 'none'"
+
+// Frontend is the UI bucket and the distribution in front of it and the bridge.
+type Frontend struct {
+	constructs.Construct
+	// BucketName is the generated name of the UI bucket (upload the build here).
+	BucketName *string
+	BucketArn  *string
+	// DistributionID is for cache invalidations after an upload.
+	DistributionID  *string
+	DistributionArn *string
+	// DomainName is the distribution's dxxxx.cloudfront.net name.
+	DomainName *string
+	// HostedZoneID is CloudFront's zone, the target zone of alias records.
+	HostedZoneID *string
+}
+
+// New defines the UI bucket and the distribution under scope.
+func New(scope constructs.Construct, id string, props Props) *Frontend {
+	props = withDefaults(props)
+	validate(props)
+	c := constructs.NewConstruct(scope, jsii.String(id))
+	f := &Frontend{Construct: c}
+
+	bucket := s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
+		// Bucket names are global: a prefix lets Terraform add a unique suffix.
+		BucketPrefix: jsii.String(props.NamePrefix + "-ui-"),
+		ForceDestroy: jsii.Bool(props.ForceDestroy),
+	})
+	f.BucketName, f.BucketArn = bucket.Bucket(), bucket.Arn()
+
+	publicBlock := s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("public_access_block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+		Bucket:                bucket.Id(),
+		BlockPublicAcls:       jsii.Bool(true),
+		BlockPublicPolicy:     jsii.Bool(true),
+		IgnorePublicAcls:      jsii.Bool(true),
+		RestrictPublicBuckets: jsii.Bool(true),
+	})
+	// ACLs off: the bucket owner owns every object, access is by policy alone.
+	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("ownership_controls"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+		Bucket: bucket.Id(),
+		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
+	})
+	// SSE-S3, not SSE-KMS: with a KMS key, CloudFront (OAC) could only read
+	// the objects if the key policy let cloudfront.amazonaws.com decrypt for
+	// this distribution — another key and policy to manage for public files.
+	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+		Bucket: bucket.Id(),
+		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
+			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
+				SseAlgorithm: jsii.String("AES256"),
+			},
+		}},
+	})
+	if props.Versioning {
+		// Off means no resource (not "Suspended"): a bucket that never had
+		// versioning stays unversioned, and dev can be destroyed at once.
+		s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+			Bucket:                  bucket.Id(),
+			VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
+		})
+	}
+
+	oac := cloudfrontoriginaccesscontrol.NewCloudfrontOriginAccessControl(c, jsii.String("origin_access_control"), &cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControlConfig{
+		Name:                          jsii.String(props.NamePrefix + "-ui"),
+		Description:                   jsii.String("CloudFront reads the " + props.NamePrefix + " UI bucket"),
+		OriginAccessControlOriginType: jsii.String("s3"),
+		SigningBehavior:               jsii.String("always"),
+		SigningProtocol:               jsii.String("sigv4"),
+	})
+	headers := securityHeaders(c, props)
+	dist := distribution(c, props, bucket, oac, headers)
+	f.DistributionID, f.DistributionArn = dist.Id(), dist.Arn()
+	f.DomainName, f.HostedZoneID = dist.DomainName(), dist.HostedZoneId()
+
+	policy := bucketPolicy(c, bucket, dist)
+	s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("bucket_policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+		Bucket: bucket.Id(),
+		Policy: policy.Json(),
+		// S3 refuses a policy while the public access block is being
+		// changed in parallel; put the block in place first.
+		DependsOn: &[]cdktf.ITerraformDependable{publicBlock},
+	})
+	return f
+}
+
+// validate panics on programmer misuse; user config errors are caught by the
+// environments loader before a stack is built.
+func validate(p Props) {
+	switch {
+	case p.NamePrefix == "":
+		panic("frontend: NamePrefix is required")
+	case p.BridgeOriginDomain == nil:
+		panic("frontend: BridgeOriginDomain is required (the ALB's DNS name or api.<domain>)")
+	case len(p.Aliases) > 0 && p.CertificateArn == nil:
+		panic("frontend: Aliases " + strings.Join(p.Aliases, ", ") + " need a us-east-1 CertificateArn")
+	case len(p.Aliases) == 0 && p.CertificateArn != nil:
+		panic("frontend: CertificateArn is set without Aliases; CloudFront would not use it")
+	}
+}
+
+// securityHeaders is the response headers policy of every behavior.
+func securityHeaders(c constructs.Construct, props Props) cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy {
+	override := jsii.Bool(true)
+	return cloudfrontresponseheaderspolicy.NewCloudfrontResponseHeadersPolicy(c, jsii.String("security_headers"), &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicyConfig{
+		Name:    jsii.String(props.NamePrefix + "-ui-security-headers"),
+		Comment: jsii.String("HSTS, CSP and anti-framing headers of the " + props.NamePrefix + " UI"),
+		SecurityHeadersConfig: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfig{
+			StrictTransportSecurity: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurity{
+				AccessControlMaxAgeSec: jsii.Number(63072000), // two years, the preload list's expectation
+				IncludeSubdomains:      jsii.Bool(true),
+				Preload:                jsii.Bool(true),
+				Override:               override,
+			},
+			ContentTypeOptions: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfigContentTypeOptions{Override: override},
+			FrameOptions: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfigFrameOptions{
+				FrameOption: jsii.String("DENY"),
+				Override:    override,
+			},
+			ReferrerPolicy: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfigReferrerPolicy{
+				ReferrerPolicy: jsii.String("strict-origin-when-cross-origin"),
+				Override:       override,
+			},
+			// Ignored by current browsers (the CSP does the job); kept for old ones.
+			XssProtection: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfigXssProtection{
+				Protection: jsii.Bool(true),
+				ModeBlock:  jsii.Bool(true),
+				Override:   override,
+			},
+			ContentSecurityPolicy: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicy{
+				ContentSecurityPolicy: jsii.String(ContentSecurityPolicy),
+				Override:              override,
+			},
+		},
+	})
+}
+
+// distribution defines the CloudFront distribution: the bucket by default,
+// the bridge paths to the ALB.
+func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket, oac cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControl, headers cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy) cloudfrontdistribution.CloudfrontDistribution {
+	originProtocol := "http-only"
+	if props.BridgeOriginHTTPS {
+		originProtocol = "https-only"
+	}
+	allMethods := jsii.Strings("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
+	var bridgeBehaviors []*cloudfrontdistribution.CloudfrontDistributionOrderedCacheBehavior
+	for _, path := range BridgePaths {
+		bridgeBehaviors = append(bridgeBehaviors, &cloudfrontdistribution.CloudfrontDistributionOrderedCacheBehavior{
+			PathPattern:    jsii.String(path),
+			TargetOriginId: jsii.String(bridgeOriginID),
+			// https-only, not redirect-to-https: a redirect would turn the
+			// n8n error-callback POST into a body-less GET in most clients and
+			// hide a wrong http:// callback URL; a 403 makes it visible. The
+			// UI itself always uses wss:// and https://.
+			ViewerProtocolPolicy:    jsii.String("https-only"),
+			AllowedMethods:          allMethods,
+			CachedMethods:           jsii.Strings("GET", "HEAD"),
+			CachePolicyId:           jsii.String(CachingDisabledPolicyID),
+			OriginRequestPolicyId:   jsii.String(AllViewerExceptHostHeaderPolicyID),
+			ResponseHeadersPolicyId: headers.Id(),
+			// Nothing to gain on small JSON and WebSocket frames.
+			Compress: jsii.Bool(false),
+		})
+	}
+
+	viewerCert := &cloudfrontdistribution.CloudfrontDistributionViewerCertificate{CloudfrontDefaultCertificate: jsii.Bool(true)}
+	var aliases *[]*string
+	if len(props.Aliases) > 0 {
+		aliases = jsii.Strings(props.Aliases...)
+		viewerCert = &cloudfrontdistribution.CloudfrontDistributionViewerCertificate{
+			AcmCertificateArn:      props.CertificateArn,
+			SslSupportMethod:       jsii.String("sni-only"),
+			MinimumProtocolVersion: jsii.String("TLSv1.2_2021"),
+		}
+	}
+
+	return cloudfrontdistribution.NewCloudfrontDistribution(c, jsii.String("distribution"), &cloudfrontdistribution.CloudfrontDistributionConfig{
+		Enabled:           jsii.Bool(true),
+		IsIpv6Enabled:     jsii.Bool(!props.DisableIPv6),
+		HttpVersion:       jsii.String("http2and3"),
+		DefaultRootObject: jsii.String("index.html"),
+		PriceClass:        jsii.String(props.PriceClass),
+		Comment:           jsii.String(props.NamePrefix + " chat UI and bridge"),
+		Aliases:           aliases,
+		WebAclId:          props.WebACLArn,
+		Origin: &[]*cloudfrontdistribution.CloudfrontDistributionOrigin{
+			{
+				OriginId:              jsii.String(uiOriginID),
+				DomainName:            bucket.BucketRegionalDomainName(),
+				OriginAccessControlId: oac.Id(),
+			},
+			{
+				OriginId:   jsii.String(bridgeOriginID),
+				DomainName: props.BridgeOriginDomain,
+				CustomOriginConfig: &cloudfrontdistribution.CloudfrontDistributionOriginCustomOriginConfig{
+					HttpPort:             jsii.Number(80),
+					HttpsPort:            jsii.Number(443),
+					OriginProtocolPolicy: jsii.String(originProtocol),
+					OriginSslProtocols:   jsii.Strings("TLSv1.2"),
+					// 60 s is the most CloudFront allows without a quota
+					// increase; a long Claude Code run must stream or answer
+					// asynchronously (the WebSocket), not hold a request open.
+					OriginReadTimeout:      jsii.Number(60),
+					OriginKeepaliveTimeout: jsii.Number(60),
+				},
+			},
+		},
+		DefaultCacheBehavior: &cloudfrontdistribution.CloudfrontDistributionDefaultCacheBehavior{
+			TargetOriginId:          jsii.String(uiOriginID),
+			ViewerProtocolPolicy:    jsii.String("redirect-to-https"),
+			AllowedMethods:          jsii.Strings("GET", "HEAD", "OPTIONS"),
+			CachedMethods:           jsii.Strings("GET", "HEAD"),
+			CachePolicyId:           jsii.String(CachingOptimizedPolicyID),
+			ResponseHeadersPolicyId: headers.Id(),
+			Compress:                jsii.Bool(true),
+		},
+		OrderedCacheBehavior: &bridgeBehaviors,
+		// SPA routing: a deep link such as /chat/42 is no object, S3 answers
+		// 404 (the policy grants ListBucket), and the app gets index.html.
+		// 403 is not mapped, so a broken bucket policy stays visible instead
+		// of serving a page that cannot load its assets. Note: custom error
+		// responses apply to every behavior, so a bridge 404 is answered
+		// with index.html too — the bridge should signal "not found" in
+		// other ways on /api/*.
+		CustomErrorResponse: &[]*cloudfrontdistribution.CloudfrontDistributionCustomErrorResponse{{
+			ErrorCode:          jsii.Number(404),
+			ResponseCode:       jsii.Number(200),
+			ResponsePagePath:   jsii.String("/index.html"),
+			ErrorCachingMinTtl: jsii.Number(10),
+		}},
+		ViewerCertificate: viewerCert,
+		Restrictions: &cloudfrontdistribution.CloudfrontDistributionRestrictions{
+			GeoRestriction: &cloudfrontdistribution.CloudfrontDistributionRestrictionsGeoRestriction{
+				RestrictionType: jsii.String("none"),
+				Locations:       &[]*string{},
+			},
+		},
+	})
+}
+
+// bucketPolicy lets only this distribution read the bucket, and only over TLS.
+func bucketPolicy(c constructs.Construct, bucket s3bucket.S3Bucket, dist cloudfrontdistribution.CloudfrontDistribution) dataawsiampolicydocument.DataAwsIamPolicyDocument {
+	thisDistribution := []iampolicy.Condition{{Test: "StringEquals", Variable: "AWS:SourceArn", Values: []string{*dist.Arn()}}}
+	cloudfront := map[string][]string{"Service": {"cloudfront.amazonaws.com"}}
+	return iampolicy.New(c, "bucket_policy_document",
+		iampolicy.Statement{
+			Sid:        "CloudFrontReadsObjects",
+			Actions:    []string{"s3:GetObject"},
+			Resources:  []string{*bucket.Arn() + "/*"},
+			Principals: cloudfront,
+			Conditions: thisDistribution,
+		},
+		iampolicy.Statement{
+			// With ListBucket a missing object is a 404 (which the SPA
+			// routing answers with index.html), not a 403.
+			Sid:        "CloudFrontListsObjects",
+			Actions:    []string{"s3:ListBucket"},
+			Resources:  []string{*bucket.Arn()},
+			Principals: cloudfront,
+			Conditions: thisDistribution,
+		},
+		iampolicy.Statement{
+			// The standard TLS-only guard: a Deny may (and should) cover
+			// every S3 action.
+			Sid:        "DenyInsecureTransport",
+			Effect:     "Deny",
+			Actions:    []string{"s3:*"},
+			Resources:  []string{*bucket.Arn(), *bucket.Arn() + "/*"},
+			Principals: map[string][]string{"*": {"*"}},
+			Conditions: []iampolicy.Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []string{"false"}}},
+		},
+	)
+}
+
+func withDefaults(p Props) Props {
+	if p.PriceClass == "" {
+		p.PriceClass = "PriceClass_100"
+	}
+	return p
+}

@@ -1,0 +1,507 @@
+package frontend_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/frontend"
+)
+
+const (
+	certArn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+	aclArn  = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/proj-prod-cloudfront/abc"
+)
+
+// Two variants, synthesized once: dev-shaped (HTTP origin, default
+// certificate, force_destroy) and prod-shaped (versioning, HTTPS origin,
+// custom domain, WAF).
+var (
+	devProps = frontend.Props{
+		NamePrefix:         "proj-dev",
+		ForceDestroy:       true,
+		BridgeOriginDomain: jsii.String("proj-dev-alb-123.us-east-1.elb.amazonaws.com"),
+	}
+	prodProps = frontend.Props{
+		NamePrefix:         "proj-prod",
+		Versioning:         true,
+		PriceClass:         "PriceClass_All",
+		BridgeOriginDomain: jsii.String("api.builder.example.com"),
+		BridgeOriginHTTPS:  true,
+		Aliases:            []string{"builder.example.com"},
+		CertificateArn:     jsii.String(certArn),
+		WebACLArn:          jsii.String(aclArn),
+		DisableIPv6:        true,
+	}
+	dev, prod *testutil.Synthesized
+)
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		dev = synth(devProps)
+		prod = synth(prodProps)
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// awsProviderConstraint mirrors the stack's: the bindings pin exactly 5.84.0,
+// which the provider mirror (a later 5.x) does not satisfy.
+const awsProviderConstraint = "~> 5.84"
+
+func synth(p frontend.Props) *testutil.Synthesized {
+	stack := testutil.NewStack()
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(awsProviderConstraint))
+	frontend.New(stack, "frontend", p)
+	return testutil.Synth(stack)
+}
+
+func TestBucket(t *testing.T) {
+	testutil.AssertResource(t, dev, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-dev-ui-", "force_destroy": true})
+	testutil.AssertResource(t, prod, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-prod-ui-", "force_destroy": false})
+	testutil.RefuteResource(t, prod, "aws_s3_bucket", map[string]any{"force_destroy": true})
+	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod} {
+		t.Run(name, func(t *testing.T) {
+			bucketID := s.Ref("aws_s3_bucket", "bucket", "id")
+			testutil.AssertResource(t, s, "aws_s3_bucket_public_access_block", map[string]any{
+				"bucket": bucketID, "block_public_acls": true, "block_public_policy": true,
+				"ignore_public_acls": true, "restrict_public_buckets": true,
+			})
+			testutil.AssertResource(t, s, "aws_s3_bucket_ownership_controls", map[string]any{
+				"bucket": bucketID, "rule": map[string]any{"object_ownership": "BucketOwnerEnforced"},
+			})
+			testutil.AssertResource(t, s, "aws_s3_bucket_server_side_encryption_configuration", map[string]any{
+				"bucket": bucketID,
+				"rule":   []any{map[string]any{"apply_server_side_encryption_by_default": map[string]any{"sse_algorithm": "AES256"}}},
+			})
+		})
+	}
+}
+
+func TestVersioningOnlyWhenOn(t *testing.T) {
+	testutil.AssertResource(t, prod, "aws_s3_bucket_versioning", map[string]any{
+		"bucket":                   prod.Ref("aws_s3_bucket", "bucket", "id"),
+		"versioning_configuration": map[string]any{"status": "Enabled"},
+	})
+	if n := dev.Count("aws_s3_bucket_versioning"); n != 0 {
+		t.Errorf("dev has %d versioning resources, want none", n)
+	}
+}
+
+// statement is one statement of an aws_iam_policy_document, as synthesized.
+type statement struct {
+	Sid        string   `json:"sid"`
+	Effect     string   `json:"effect"`
+	Actions    []string `json:"actions"`
+	Resources  []string `json:"resources"`
+	Principals []struct {
+		Type        string   `json:"type"`
+		Identifiers []string `json:"identifiers"`
+	} `json:"principals"`
+	Condition []struct {
+		Test     string   `json:"test"`
+		Variable string   `json:"variable"`
+		Values   []string `json:"values"`
+	} `json:"condition"`
+}
+
+// bucketPolicyStatements decodes the statements of the policy document the
+// aws_s3_bucket_policy uses, by Sid.
+func bucketPolicyStatements(t *testing.T, s *testutil.Synthesized) map[string]statement {
+	t.Helper()
+	policies := s.Resources("aws_s3_bucket_policy")
+	if len(policies) != 1 {
+		t.Fatalf("%d bucket policies, want 1", len(policies))
+	}
+	var ref string
+	for _, p := range policies {
+		ref, _ = p["policy"].(string)
+	}
+	docs := s.DataSources("aws_iam_policy_document")
+	for name := range docs {
+		if ref != "${data.aws_iam_policy_document."+name+".json}" {
+			continue
+		}
+		var doc struct {
+			Statement []statement `json:"statement"`
+		}
+		convert(t, docs[name], &doc)
+		out := map[string]statement{}
+		for _, st := range doc.Statement {
+			out[st.Sid] = st
+		}
+		return out
+	}
+	t.Fatalf("bucket policy %q is no policy document's JSON", ref)
+	return nil
+}
+
+func TestBucketPolicy(t *testing.T) {
+	sts := bucketPolicyStatements(t, dev)
+	bucketArn := dev.Ref("aws_s3_bucket", "bucket", "arn")
+	distArn := dev.Ref("aws_cloudfront_distribution", "distribution", "arn")
+	if len(sts) != 3 {
+		t.Errorf("%d statements, want 3: %v", len(sts), sts)
+	}
+	allows := []struct {
+		sid, action, resource string
+	}{
+		{"CloudFrontReadsObjects", "s3:GetObject", bucketArn + "/*"},
+		{"CloudFrontListsObjects", "s3:ListBucket", bucketArn},
+	}
+	for _, tt := range allows {
+		t.Run(tt.sid, func(t *testing.T) {
+			st, ok := sts[tt.sid]
+			if !ok {
+				t.Fatalf("no statement %s", tt.sid)
+			}
+			if st.Effect != "Allow" || !reflect.DeepEqual(st.Actions, []string{tt.action}) || !reflect.DeepEqual(st.Resources, []string{tt.resource}) {
+				t.Errorf("got %s %v on %v, want Allow [%s] on [%s]", st.Effect, st.Actions, st.Resources, tt.action, tt.resource)
+			}
+			if len(st.Principals) != 1 || st.Principals[0].Type != "Service" || !reflect.DeepEqual(st.Principals[0].Identifiers, []string{"cloudfront.amazonaws.com"}) {
+				t.Errorf("principals = %+v, want the CloudFront service", st.Principals)
+			}
+			if len(st.Condition) != 1 || st.Condition[0].Test != "StringEquals" || st.Condition[0].Variable != "AWS:SourceArn" ||
+				!reflect.DeepEqual(st.Condition[0].Values, []string{distArn}) {
+				t.Errorf("condition = %+v, want StringEquals AWS:SourceArn = %s", st.Condition, distArn)
+			}
+		})
+	}
+	t.Run("tls only", func(t *testing.T) {
+		st := sts["DenyInsecureTransport"]
+		if st.Effect != "Deny" || !reflect.DeepEqual(st.Resources, []string{bucketArn, bucketArn + "/*"}) {
+			t.Errorf("got %s on %v, want Deny on the bucket and its objects", st.Effect, st.Resources)
+		}
+		if len(st.Principals) != 1 || st.Principals[0].Type != "*" || len(st.Condition) != 1 ||
+			st.Condition[0].Test != "Bool" || st.Condition[0].Variable != "aws:SecureTransport" || !reflect.DeepEqual(st.Condition[0].Values, []string{"false"}) {
+			t.Errorf("principals %+v, condition %+v; want everyone, Bool aws:SecureTransport = false", st.Principals, st.Condition)
+		}
+	})
+	t.Run("no wildcard allows", func(t *testing.T) {
+		for _, st := range sts {
+			for _, a := range st.Actions {
+				if st.Effect == "Allow" && (a == "*" || strings.HasSuffix(a, ":*")) {
+					t.Errorf("%s allows %s", st.Sid, a)
+				}
+			}
+		}
+	})
+}
+
+func TestBucketPolicyAfterPublicAccessBlock(t *testing.T) {
+	want := "aws_s3_bucket_public_access_block." + onlyName(t, dev.Resources("aws_s3_bucket_public_access_block"))
+	for _, p := range dev.Resources("aws_s3_bucket_policy") {
+		if deps, _ := p["depends_on"].([]any); len(deps) != 1 || deps[0] != want {
+			t.Errorf("depends_on = %v, want [%s]", p["depends_on"], want)
+		}
+	}
+}
+
+func TestOriginAccessControl(t *testing.T) {
+	testutil.AssertResource(t, dev, "aws_cloudfront_origin_access_control", map[string]any{
+		"name": "proj-dev-ui", "origin_access_control_origin_type": "s3", "signing_behavior": "always", "signing_protocol": "sigv4",
+	})
+	if n := dev.Count("aws_cloudfront_origin_access_identity"); n != 0 {
+		t.Errorf("%d legacy origin access identities, want none", n)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	testutil.AssertResource(t, dev, "aws_cloudfront_response_headers_policy", map[string]any{
+		"name": "proj-dev-ui-security-headers",
+		"security_headers_config": map[string]any{
+			"strict_transport_security": map[string]any{"access_control_max_age_sec": 63072000, "include_subdomains": true, "preload": true, "override": true},
+			"content_type_options":      map[string]any{"override": true},
+			"frame_options":             map[string]any{"frame_option": "DENY"},
+			"referrer_policy":           map[string]any{"referrer_policy": "strict-origin-when-cross-origin"},
+		},
+	})
+	for _, p := range dev.Resources("aws_cloudfront_response_headers_policy") {
+		csp := p["security_headers_config"].(map[string]any)["content_security_policy"].(map[string]any)["content_security_policy"].(string)
+		directives := map[string][]string{}
+		for _, d := range strings.Split(csp, ";") {
+			if f := strings.Fields(d); len(f) > 0 {
+				directives[f[0]] = f[1:]
+			}
+		}
+		for _, want := range []string{"'self'", "wss:"} {
+			if !containsString(directives["connect-src"], want) {
+				t.Errorf("connect-src %v lacks %s", directives["connect-src"], want)
+			}
+		}
+		if got := directives["frame-ancestors"]; !reflect.DeepEqual(got, []string{"'none'"}) {
+			t.Errorf("frame-ancestors = %v, want 'none'", got)
+		}
+		if containsString(directives["script-src"], "'unsafe-inline'") {
+			t.Errorf("script-src allows inline scripts: %v", directives["script-src"])
+		}
+	}
+}
+
+func TestDistribution(t *testing.T) {
+	headers := dev.Ref("aws_cloudfront_response_headers_policy", "security_headers", "id")
+	testutil.AssertResource(t, dev, "aws_cloudfront_distribution", map[string]any{
+		"enabled": true, "is_ipv6_enabled": true, "http_version": "http2and3", "default_root_object": "index.html",
+		"price_class": "PriceClass_100",
+		"default_cache_behavior": map[string]any{
+			"target_origin_id":           "ui-bucket",
+			"viewer_protocol_policy":     "redirect-to-https",
+			"cache_policy_id":            frontend.CachingOptimizedPolicyID,
+			"response_headers_policy_id": headers,
+			"compress":                   true,
+		},
+		"restrictions": map[string]any{"geo_restriction": map[string]any{"restriction_type": "none"}},
+	})
+	testutil.AssertResource(t, prod, "aws_cloudfront_distribution", map[string]any{
+		"price_class": "PriceClass_All", "web_acl_id": aclArn, "is_ipv6_enabled": false,
+	})
+	// web_acl_id only when given.
+	for _, d := range dev.Resources("aws_cloudfront_distribution") {
+		if _, ok := d["web_acl_id"]; ok {
+			t.Errorf("dev has web_acl_id %v, want none", d["web_acl_id"])
+		}
+	}
+}
+
+func TestOrigins(t *testing.T) {
+	assertListItem(t, dev, "origin", "origin_id", "ui-bucket", map[string]any{
+		"domain_name":              dev.Ref("aws_s3_bucket", "bucket", "bucket_regional_domain_name"),
+		"origin_access_control_id": dev.Ref("aws_cloudfront_origin_access_control", "origin_access_control", "id"),
+	})
+	tests := []struct {
+		name     string
+		s        *testutil.Synthesized
+		domain   string
+		protocol string
+	}{
+		{"dev", dev, *devProps.BridgeOriginDomain, "http-only"},
+		{"prod", prod, *prodProps.BridgeOriginDomain, "https-only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertListItem(t, tt.s, "origin", "origin_id", "bridge-alb", map[string]any{
+				"domain_name": tt.domain,
+				"custom_origin_config": map[string]any{
+					"http_port": 80, "https_port": 443, "origin_protocol_policy": tt.protocol,
+					"origin_ssl_protocols": []any{"TLSv1.2"}, "origin_read_timeout": 60, "origin_keepalive_timeout": 60,
+				},
+			})
+		})
+	}
+}
+
+func TestBridgeBehaviors(t *testing.T) {
+	d := dev.Resource(t, "aws_cloudfront_distribution", onlyName(t, dev.Resources("aws_cloudfront_distribution")))
+	behaviors, _ := d["ordered_cache_behavior"].([]any)
+	var paths []string
+	for _, b := range behaviors {
+		paths = append(paths, b.(map[string]any)["path_pattern"].(string))
+	}
+	if want := []string{"/ws*", "/health", "/error-callback", "/api/*"}; !reflect.DeepEqual(paths, want) {
+		t.Errorf("ordered behaviors = %v, want %v", paths, want)
+	}
+	allMethods := []any{"GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"}
+	for _, path := range paths {
+		t.Run(path, func(t *testing.T) {
+			assertListItem(t, dev, "ordered_cache_behavior", "path_pattern", path, map[string]any{
+				"target_origin_id":         "bridge-alb",
+				"viewer_protocol_policy":   "https-only",
+				"allowed_methods":          allMethods,
+				"cached_methods":           []any{"GET", "HEAD"},
+				"cache_policy_id":          frontend.CachingDisabledPolicyID,
+				"origin_request_policy_id": frontend.AllViewerExceptHostHeaderPolicyID,
+				"compress":                 false,
+			})
+		})
+	}
+}
+
+func TestSPAErrorResponse(t *testing.T) {
+	d := dev.Resource(t, "aws_cloudfront_distribution", onlyName(t, dev.Resources("aws_cloudfront_distribution")))
+	want := []any{map[string]any{"error_code": 404.0, "response_code": 200.0, "response_page_path": "/index.html", "error_caching_min_ttl": 10.0}}
+	if !reflect.DeepEqual(d["custom_error_response"], want) {
+		t.Errorf("custom_error_response = %v, want only %v (403 stays an error)", d["custom_error_response"], want)
+	}
+}
+
+func TestViewerCertificate(t *testing.T) {
+	testutil.AssertResource(t, dev, "aws_cloudfront_distribution", map[string]any{
+		"viewer_certificate": map[string]any{"cloudfront_default_certificate": true},
+	})
+	testutil.AssertResource(t, prod, "aws_cloudfront_distribution", map[string]any{
+		"aliases": []any{"builder.example.com"},
+		"viewer_certificate": map[string]any{
+			"acm_certificate_arn": certArn, "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021",
+		},
+	})
+	testutil.RefuteResource(t, prod, "aws_cloudfront_distribution", map[string]any{
+		"viewer_certificate": map[string]any{"cloudfront_default_certificate": true},
+	})
+	for _, d := range dev.Resources("aws_cloudfront_distribution") {
+		if _, ok := d["aliases"]; ok {
+			t.Errorf("dev has aliases %v, want none", d["aliases"])
+		}
+	}
+}
+
+func TestMisusePanics(t *testing.T) {
+	tests := []struct {
+		name  string
+		props frontend.Props
+		want  string
+	}{
+		{"no prefix", frontend.Props{BridgeOriginDomain: jsii.String("x")}, "NamePrefix"},
+		{"no origin", frontend.Props{NamePrefix: "p-e"}, "BridgeOriginDomain"},
+		{"aliases without certificate", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), Aliases: []string{"a.example.com"}}, "CertificateArn"},
+		{"certificate without aliases", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), CertificateArn: jsii.String(certArn)}, "without Aliases"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				if msg, _ := r.(string); !strings.Contains(msg, tt.want) {
+					t.Errorf("panic = %v, want one mentioning %q", r, tt.want)
+				}
+			}()
+			// The panic comes before any construct is made: no stack needed.
+			frontend.New(nil, "frontend", tt.props)
+		})
+	}
+}
+
+// TestPlan runs both variants through terraform init, validate and plan.
+func TestPlan(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(s.JSON)))
+			got := testutil.CountByType(plan)
+			want := map[string]int{
+				"aws_s3_bucket": 1, "aws_s3_bucket_public_access_block": 1, "aws_s3_bucket_ownership_controls": 1,
+				"aws_s3_bucket_server_side_encryption_configuration": 1, "aws_s3_bucket_policy": 1,
+				"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
+				"aws_cloudfront_distribution": 1, "aws_s3_bucket_versioning": 0,
+			}
+			if name == "prod" {
+				want["aws_s3_bucket_versioning"] = 1
+			}
+			for typ, n := range want {
+				if got[typ] != n {
+					t.Errorf("%s: %d planned, want %d", typ, got[typ], n)
+				}
+			}
+		})
+	}
+}
+
+// assertListItem finds, in the one distribution's list attribute (origin,
+// ordered_cache_behavior), the item whose key is value, and checks that it
+// has want (a subset; nested maps and lists compared recursively).
+// cdktf's matcher cannot express "the list holds an item like this".
+func assertListItem(t *testing.T, s *testutil.Synthesized, attr, key, value string, want map[string]any) {
+	t.Helper()
+	d := s.Resource(t, "aws_cloudfront_distribution", onlyName(t, s.Resources("aws_cloudfront_distribution")))
+	items, _ := d[attr].([]any)
+	for _, it := range items {
+		if m, _ := it.(map[string]any); m[key] == value {
+			var norm map[string]any
+			convert(t, want, &norm) // ints to float64, as parsed JSON has them
+			if !subset(m, norm) {
+				t.Errorf("%s %s=%s:\n got %v\nwant %v", attr, key, value, m, norm)
+			}
+			return
+		}
+	}
+	t.Errorf("no %s with %s=%s in %v", attr, key, value, items)
+}
+
+// TestSubset is the failing twin of assertListItem's comparison.
+func TestSubset(t *testing.T) {
+	got := map[string]any{"a": 1.0, "b": map[string]any{"c": []any{"x", "y"}, "d": true}}
+	for _, tt := range []struct {
+		want map[string]any
+		ok   bool
+	}{
+		{map[string]any{"a": 1.0}, true},
+		{map[string]any{"b": map[string]any{"c": []any{"x", "y"}}}, true},
+		{map[string]any{"a": 2.0}, false},
+		{map[string]any{"b": map[string]any{"c": []any{"x"}}}, false},
+		{map[string]any{"b": map[string]any{"d": false}}, false},
+		{map[string]any{"e": nil}, true}, // absent equals nil
+		{map[string]any{"e": "x"}, false},
+	} {
+		if subset(got, tt.want) != tt.ok {
+			t.Errorf("subset(%v, %v) = %v, want %v", got, tt.want, !tt.ok, tt.ok)
+		}
+	}
+}
+
+// subset reports whether got has every key of want with an equal value
+// (recursively for maps; lists must be equal in length, item by item).
+func subset(got, want any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range w {
+			if !subset(g[k], v) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !subset(g[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	default:
+		return reflect.DeepEqual(got, want)
+	}
+}
+
+func onlyName(t *testing.T, m map[string]map[string]any) string {
+	t.Helper()
+	if len(m) != 1 {
+		t.Fatalf("%d resources, want 1", len(m))
+	}
+	for name := range m {
+		return name
+	}
+	return ""
+}
+
+// convert re-decodes a parsed JSON value into a typed one.
+func convert(t *testing.T, v, out any) {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(b, out)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,311 @@
+package waf_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/waf"
+)
+
+// awsProviderConstraint mirrors the stack's: the bindings pin exactly 5.84.0,
+// which the provider mirror (a later 5.x) does not satisfy.
+const awsProviderConstraint = "~> 5.84"
+
+// Two variants, synthesized once: open (defaults, a us-east-1 stack) and
+// restricted (an allow-list and a lower limit, in a eu-west-1 stack with an
+// aliased us-east-1 provider).
+var open, restricted *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		open = synth("us-east-1", false, waf.Props{NamePrefix: "proj-dev"})
+		restricted = synth("eu-west-1", true, waf.Props{
+			NamePrefix:       "proj-prod",
+			RateLimitPer5Min: 500,
+			AllowedCidrs:     []string{"203.0.113.0/24", "198.51.100.7/32"},
+		})
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+func synth(region string, global bool, p waf.Props) *testutil.Synthesized {
+	stack := cdktf.NewTerraformStack(cdktf.Testing_App(nil), jsii.String("test"))
+	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(awsProviderConstraint))
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	if global {
+		p.Provider = provider.NewAwsProvider(stack, jsii.String("aws_global"), &provider.AwsProviderConfig{
+			Region: jsii.String("us-east-1"), Alias: jsii.String("global"),
+		})
+	}
+	waf.New(stack, "waf", p)
+	return testutil.Synth(stack)
+}
+
+// rule is one web ACL rule as synthesized; Statement stays generic.
+type rule struct {
+	Name             string                     `json:"name"`
+	Priority         int                        `json:"priority"`
+	Action           map[string]any             `json:"action"`
+	OverrideAction   map[string]any             `json:"override_action"`
+	Statement        map[string]json.RawMessage `json:"statement"`
+	VisibilityConfig struct {
+		CloudwatchMetricsEnabled bool   `json:"cloudwatch_metrics_enabled"`
+		MetricName               string `json:"metric_name"`
+		SampledRequestsEnabled   bool   `json:"sampled_requests_enabled"`
+	} `json:"visibility_config"`
+}
+
+// rules returns the one web ACL's rules in their synthesized order.
+func rules(t *testing.T, s *testutil.Synthesized) []rule {
+	t.Helper()
+	acls := s.Resources("aws_wafv2_web_acl")
+	if len(acls) != 1 {
+		t.Fatalf("%d web ACLs, want 1", len(acls))
+	}
+	var out []rule
+	for _, acl := range acls {
+		b, _ := json.Marshal(acl["rule"])
+		if err := json.Unmarshal(b, &out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func TestWebACL(t *testing.T) {
+	testutil.AssertResource(t, open, "aws_wafv2_web_acl", map[string]any{
+		"name": "proj-dev-cloudfront", "scope": "CLOUDFRONT",
+		"default_action":    map[string]any{"allow": map[string]any{}},
+		"visibility_config": map[string]any{"cloudwatch_metrics_enabled": true, "sampled_requests_enabled": true, "metric_name": "proj-dev-cloudfront"},
+	})
+	testutil.RefuteResource(t, open, "aws_wafv2_web_acl", map[string]any{"scope": "REGIONAL"})
+}
+
+func TestRules(t *testing.T) {
+	tests := []struct {
+		name string
+		s    *testutil.Synthesized
+		want []string // names by ascending priority
+	}{
+		{"open", open, []string{waf.RuleRateLimit, waf.RuleCommon, waf.RuleKnownBadInputs}},
+		{"restricted", restricted, []string{waf.RuleAllowList, waf.RuleRateLimit, waf.RuleCommon, waf.RuleKnownBadInputs}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var names []string
+			last := 0
+			for _, r := range rules(t, tt.s) {
+				names = append(names, r.Name)
+				if r.Priority <= last {
+					t.Errorf("%s: priority %d after %d, want ascending", r.Name, r.Priority, last)
+				}
+				last = r.Priority
+				if v := r.VisibilityConfig; !v.CloudwatchMetricsEnabled || !v.SampledRequestsEnabled || v.MetricName == "" {
+					t.Errorf("%s: visibility_config %+v, want metrics and samples", r.Name, v)
+				}
+				// A rule has exactly one of action (own statement) and
+				// override_action (rule group).
+				if (r.Action == nil) == (r.OverrideAction == nil) {
+					t.Errorf("%s: action %v, override_action %v; want exactly one", r.Name, r.Action, r.OverrideAction)
+				}
+			}
+			if !reflect.DeepEqual(names, tt.want) {
+				t.Errorf("rules = %v, want %v", names, tt.want)
+			}
+		})
+	}
+}
+
+// Fixed priorities: the allow-list's presence does not renumber the others.
+func TestPrioritiesStable(t *testing.T) {
+	prio := func(s *testutil.Synthesized) map[string]int {
+		out := map[string]int{}
+		for _, r := range rules(t, s) {
+			out[r.Name] = r.Priority
+		}
+		return out
+	}
+	o, r := prio(open), prio(restricted)
+	for name, p := range o {
+		if r[name] != p {
+			t.Errorf("%s: priority %d open, %d restricted", name, p, r[name])
+		}
+	}
+}
+
+func byName(t *testing.T, s *testutil.Synthesized, name string) rule {
+	t.Helper()
+	for _, r := range rules(t, s) {
+		if r.Name == name {
+			return r
+		}
+	}
+	t.Fatalf("no rule %s", name)
+	return rule{}
+}
+
+// statement decodes a rule's statement of the given kind into v.
+func statement(t *testing.T, r rule, kind string, v any) {
+	t.Helper()
+	raw, ok := r.Statement[kind]
+	if !ok {
+		t.Fatalf("%s: no %s in %v", r.Name, kind, r.Statement)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	for _, tt := range []struct {
+		s    *testutil.Synthesized
+		want int
+	}{{open, 1000}, {restricted, 500}} {
+		r := byName(t, tt.s, waf.RuleRateLimit)
+		var rb struct {
+			Limit            int    `json:"limit"`
+			AggregateKeyType string `json:"aggregate_key_type"`
+		}
+		statement(t, r, "rate_based_statement", &rb)
+		if rb.Limit != tt.want || rb.AggregateKeyType != "IP" {
+			t.Errorf("rate_based_statement = %+v, want limit %d per IP", rb, tt.want)
+		}
+		if _, ok := r.Action["block"]; !ok {
+			t.Errorf("action = %v, want block", r.Action)
+		}
+	}
+}
+
+func TestAllowList(t *testing.T) {
+	if n := open.Count("aws_wafv2_ip_set"); n != 0 {
+		t.Errorf("open: %d IP sets, want none", n)
+	}
+	testutil.AssertResource(t, restricted, "aws_wafv2_ip_set", map[string]any{
+		"name": "proj-prod-allowed-clients", "scope": "CLOUDFRONT", "ip_address_version": "IPV4",
+		"addresses": []any{"198.51.100.7/32", "203.0.113.0/24"}, "provider": "aws.global",
+	})
+	r := byName(t, restricted, waf.RuleAllowList)
+	if _, ok := r.Action["block"]; !ok {
+		t.Errorf("action = %v, want block", r.Action)
+	}
+	var not struct {
+		Statement struct {
+			IPSet struct {
+				Arn string `json:"arn"`
+			} `json:"ip_set_reference_statement"`
+		} `json:"statement"`
+	}
+	statement(t, r, "not_statement", &not)
+	if want := restricted.Ref("aws_wafv2_ip_set", "allowed_clients", "arn"); not.Statement.IPSet.Arn != want {
+		t.Errorf("not_statement references %q, want %q", not.Statement.IPSet.Arn, want)
+	}
+}
+
+func TestManagedRuleGroups(t *testing.T) {
+	type override struct {
+		Name        string         `json:"name"`
+		ActionToUse map[string]any `json:"action_to_use"`
+	}
+	type group struct {
+		VendorName string     `json:"vendor_name"`
+		Name       string     `json:"name"`
+		Overrides  []override `json:"rule_action_override"`
+	}
+	tests := []struct {
+		rule  string
+		group string
+		want  []override
+	}{
+		{waf.RuleCommon, "AWSManagedRulesCommonRuleSet", []override{{"SizeRestrictions_BODY", map[string]any{"count": map[string]any{}}}}},
+		{waf.RuleKnownBadInputs, "AWSManagedRulesKnownBadInputsRuleSet", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			r := byName(t, open, tt.rule)
+			if _, ok := r.OverrideAction["none"]; !ok {
+				t.Errorf("override_action = %v, want none (the group's own actions)", r.OverrideAction)
+			}
+			var g group
+			statement(t, r, "managed_rule_group_statement", &g)
+			if g.VendorName != "AWS" || g.Name != tt.group || !reflect.DeepEqual(g.Overrides, tt.want) {
+				t.Errorf("got %+v, want AWS %s with overrides %+v", g, tt.group, tt.want)
+			}
+		})
+	}
+}
+
+func TestProvider(t *testing.T) {
+	testutil.AssertResource(t, restricted, "aws_wafv2_web_acl", map[string]any{"provider": "aws.global"})
+	for name, acl := range open.Resources("aws_wafv2_web_acl") {
+		if p, ok := acl["provider"]; ok {
+			t.Errorf("open: %s has provider %v, want the default one", name, p)
+		}
+	}
+}
+
+// TestPlan proves the untyped rule statements match the provider's schema.
+func TestPlan(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(restricted.JSON)))
+	got := testutil.CountByType(plan)
+	for typ, want := range map[string]int{"aws_wafv2_web_acl": 1, "aws_wafv2_ip_set": 1} {
+		if got[typ] != want {
+			t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
+		}
+	}
+	// The provider read the nested maps as blocks: the planned values (where
+	// every block is a list) still hold the override and the 5-minute window.
+	var planned struct {
+		Rule []struct {
+			Name      string `json:"name"`
+			Statement []struct {
+				RateBased []struct {
+					Limit  int `json:"limit"`
+					Window int `json:"evaluation_window_sec"`
+				} `json:"rate_based_statement"`
+				Managed []struct {
+					Overrides []struct {
+						Name string `json:"name"`
+					} `json:"rule_action_override"`
+				} `json:"managed_rule_group_statement"`
+			} `json:"statement"`
+		} `json:"rule"`
+	}
+	for _, r := range testutil.PlannedResources(plan) {
+		if r.Type == "aws_wafv2_web_acl" {
+			b, _ := json.Marshal(r.AttributeValues)
+			if err := json.Unmarshal(b, &planned); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var overrides []string
+	var limit, window int
+	for _, r := range planned.Rule {
+		for _, st := range r.Statement {
+			for _, m := range st.Managed {
+				for _, o := range m.Overrides {
+					overrides = append(overrides, r.Name+"/"+o.Name)
+				}
+			}
+			for _, rb := range st.RateBased {
+				limit, window = rb.Limit, rb.Window
+			}
+		}
+	}
+	if want := []string{waf.RuleCommon + "/SizeRestrictions_BODY"}; !reflect.DeepEqual(overrides, want) {
+		t.Errorf("planned overrides = %v, want %v", overrides, want)
+	}
+	if limit != 500 || window != 300 {
+		t.Errorf("planned rate limit %d per %d s, want 500 per 300 s", limit, window)
+	}
+}

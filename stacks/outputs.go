@@ -1,0 +1,62 @@
+package stacks
+
+import (
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/modules/ecr"
+	"github.com/n8n-builder/infra/modules/ecs"
+	"github.com/n8n-builder/infra/modules/frontend"
+	"github.com/n8n-builder/infra/modules/loadbalancer"
+	"github.com/n8n-builder/infra/modules/networking"
+	"github.com/n8n-builder/infra/modules/secrets"
+)
+
+// defineOutputs declares the stack outputs: what the deploy steps, the smoke
+// check (cmd/smoke) and the n8n error workflow need.
+func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, net *networking.Networking,
+	repo *ecr.Repository, secret *secrets.Secret, lb *loadbalancer.LoadBalancer, svc *ecs.Service, ui *frontend.Frontend) {
+	// The bridge's own URL: its custom name over HTTPS, or the ALB's DNS name over HTTP.
+	bridgeURL, wsURL := "http://"+*lb.DNSName, "ws://"+*lb.DNSName+"/ws"
+	if env.LoadBalancer.HTTPS {
+		bridgeURL, wsURL = "https://"+env.APIDomain(), "wss://"+env.APIDomain()+"/ws"
+	}
+	// The UI's origin: the custom domain when set, else CloudFront's name.
+	uiHost := *ui.DomainName
+	if env.DomainName != "" {
+		uiHost = env.DomainName
+	}
+
+	output(stack, "vpc_id", net.VpcID, "ID of the VPC.")
+	output(stack, "alb_dns_name", lb.DNSName, "DNS name of the bridge's Application Load Balancer.")
+	output(stack, "alb_url", bridgeURL, "URL of the bridge on the ALB (https with a certificate, else http).")
+	output(stack, "error_callback_url", bridgeURL+"/error-callback", "Paste into the HTTP Request node of your n8n error workflow.")
+	output(stack, "websocket_url", wsURL, "The bridge's WebSocket on the ALB (ws:// in an HTTP-only environment).")
+	output(stack, "websocket_url_via_cloudfront", "wss://"+uiHost+"/ws", "The WebSocket URL the chat UI should use: same origin as the UI, always wss://.")
+	output(stack, "ecr_repository_url", repo.RepositoryURL, "Push the bridge image here.")
+	output(stack, "ecs_cluster_name", svc.ClusterName, "ECS cluster of the bridge service.")
+	output(stack, "ecs_service_name", svc.ServiceName, "ECS service of the bridge (force a new deployment after pushing an image).")
+	output(stack, "secrets_manager_arn", secret.Arn, "Secret holding {\"ANTHROPIC_API_KEY\": ...}; set it with put-secret-value.")
+	output(stack, "log_group_name", svc.LogGroupName, "CloudWatch log group of the bridge containers (aws logs tail).")
+	output(stack, "cloudfront_url", "https://"+*ui.DomainName, "The chat UI on CloudFront's own domain.")
+	output(stack, "cloudfront_distribution_id", ui.DistributionID, "Invalidate with it after uploading the UI.")
+	output(stack, "s3_bucket_name", ui.BucketName, "Upload the built UI here (aws s3 sync).")
+	if env.DomainName != "" {
+		output(stack, "ui_url", "https://"+env.DomainName, "The chat UI on its custom domain.")
+	}
+	if env.LoadBalancer.HTTPS {
+		output(stack, "api_url", "https://"+env.APIDomain(), "The bridge on its custom domain.")
+	}
+}
+
+// output declares a stack output with a description.
+func output(stack cdktf.TerraformStack, name string, value any, description string) {
+	if s, ok := value.(string); ok {
+		value = jsii.String(s)
+	}
+	cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{
+		Value:       value,
+		Description: jsii.String(description),
+	})
+}
