@@ -2,6 +2,10 @@ module github.com/n8n-builder/infra
 
 go 1.26.8
 
+// node_modules holds the pinned cdktf CLI; one of its npm packages ships Go
+// files that are not ours to build or test.
+ignore ./node_modules
+
 require (
 	github.com/aws/constructs-go/constructs/v10 v10.8.1
 	github.com/aws/jsii-runtime-go v1.142.0

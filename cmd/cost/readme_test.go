@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,13 +18,6 @@ var (
 // TestReadmeCostSectionIsCurrent fails when README.md's cost section is not
 // what the golden stacks and the default assumptions give.
 func TestReadmeCostSectionIsCurrent(t *testing.T) {
-	// TODO(lead): remove these skips once stacks/testdata/{dev,prod}.tf.json
-	// and README.md (with the cost markers) are committed; CI has them all.
-	for _, p := range []string{repoDevStack, repoProdStack, repoReadme} {
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			t.Skipf("%s does not exist yet", p)
-		}
-	}
 	want, err := ReadmeSection(repoDevStack, repoProdStack, DefaultAssumptions())
 	if err != nil {
 		t.Fatal(err)
