@@ -43,43 +43,6 @@ func makePlan(t *testing.T, name string) *madePlan {
 	return p.(*madePlan)
 }
 
-func TestPlan(t *testing.T) {
-	tests := []struct {
-		env    string
-		counts map[string]int
-	}{
-		{"dev", map[string]int{
-			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1,
-			"aws_nat_gateway": 1, "aws_eip": 1, "aws_route_table": 3, "aws_route": 3,
-			"aws_route_table_association": 4, "aws_default_security_group": 1,
-			"aws_security_group": 2, "aws_flow_log": 0,
-		}},
-		{"prod", map[string]int{
-			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1,
-			"aws_nat_gateway": 2, "aws_eip": 2, "aws_route_table": 3, "aws_route": 3,
-			"aws_route_table_association": 4, "aws_default_security_group": 1,
-			"aws_security_group": 2, "aws_flow_log": 1,
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.env, func(t *testing.T) {
-			t.Parallel()
-			p := plan(t, tt.env)
-			got := testutil.CountByType(p)
-			for typ, want := range tt.counts {
-				if got[typ] != want {
-					t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
-				}
-			}
-			for _, rc := range p.ResourceChanges {
-				if !rc.Change.Actions.Create() && !rc.Change.Actions.Read() {
-					t.Errorf("%s: action %v, want create on a fresh plan", rc.Address, rc.Change.Actions)
-				}
-			}
-		})
-	}
-}
-
 func TestPlanNetworking(t *testing.T) {
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {

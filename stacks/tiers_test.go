@@ -1,0 +1,304 @@
+package stacks_test
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/frontend"
+)
+
+// planned returns the planned values of the resources of one type.
+func planned(t *testing.T, env, typ string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, r := range testutil.PlannedResources(plan(t, env)) {
+		if r.Type == typ {
+			out = append(out, r.AttributeValues)
+		}
+	}
+	return out
+}
+
+// one returns the planned values of the only resource of a type.
+func one(t *testing.T, env, typ string) map[string]any {
+	t.Helper()
+	rs := planned(t, env, typ)
+	if len(rs) != 1 {
+		t.Fatalf("%d planned %s, want 1", len(rs), typ)
+	}
+	return rs[0]
+}
+
+// block returns the first element of a nested block in planned values.
+func block(v map[string]any, name string) map[string]any {
+	list, _ := v[name].([]any)
+	if len(list) == 0 {
+		return nil
+	}
+	m, _ := list[0].(map[string]any)
+	return m
+}
+
+// expect compares attributes of planned values with wanted ones.
+func expect(t *testing.T, what string, got map[string]any, want map[string]any) {
+	t.Helper()
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if g := got[k]; fmt.Sprint(g) != fmt.Sprint(want[k]) {
+			t.Errorf("%s: %s = %v, want %v", what, k, g, want[k])
+		}
+	}
+}
+
+func TestPlanResourceCounts(t *testing.T) {
+	tests := []struct {
+		env    string
+		counts map[string]int
+	}{
+		{"dev", map[string]int{
+			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 1, "aws_eip": 1,
+			"aws_route_table": 3, "aws_route": 3, "aws_route_table_association": 4,
+			"aws_default_security_group": 1, "aws_security_group": 2, "aws_flow_log": 0,
+			"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,
+			"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
+			"aws_ecs_cluster": 1, "aws_ecs_task_definition": 1, "aws_ecs_service": 1,
+			"aws_iam_role": 2, "aws_iam_role_policy": 3, "aws_iam_role_policy_attachment": 1,
+			"aws_cloudwatch_log_group": 1, "aws_appautoscaling_target": 0, "aws_appautoscaling_policy": 0,
+			"aws_lb": 1, "aws_lb_target_group": 1, "aws_lb_listener": 1,
+			"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 0, "aws_cloudfront_distribution": 1,
+			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
+			"aws_acm_certificate": 0, "aws_route53_record": 0, "aws_wafv2_web_acl": 0,
+		}},
+		{"prod", map[string]int{
+			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 2, "aws_eip": 2,
+			"aws_route_table": 3, "aws_route": 3, "aws_route_table_association": 4,
+			"aws_default_security_group": 1, "aws_security_group": 2, "aws_flow_log": 1,
+			"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,
+			"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
+			"aws_ecs_cluster": 1, "aws_ecs_task_definition": 1, "aws_ecs_service": 1,
+			"aws_iam_role": 3, "aws_iam_role_policy": 3, "aws_iam_role_policy_attachment": 1,
+			"aws_cloudwatch_log_group": 2, "aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2,
+			"aws_lb": 1, "aws_lb_target_group": 1, "aws_lb_listener": 2,
+			"aws_s3_bucket": 2, "aws_s3_bucket_versioning": 1, "aws_cloudfront_distribution": 1,
+			"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2,
+			"aws_route53_record": 5, "aws_wafv2_web_acl": 1,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.env, func(t *testing.T) {
+			t.Parallel()
+			got := testutil.CountByType(plan(t, tt.env))
+			for typ, want := range tt.counts {
+				if got[typ] != want {
+					t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
+				}
+			}
+		})
+	}
+}
+
+func TestPlanLoadBalancer(t *testing.T) {
+	for _, name := range []string{"dev", "prod"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := stack(t, name).env
+			expect(t, "aws_lb", one(t, name, "aws_lb"), map[string]any{
+				"idle_timeout": 3600, "internal": false, "load_balancer_type": "application",
+				"drop_invalid_header_fields": true, "enable_http2": true,
+				"enable_deletion_protection": env.Protected, "name": env.Prefix() + "-alb",
+			})
+			tg := one(t, name, "aws_lb_target_group")
+			expect(t, "target group", tg, map[string]any{"target_type": "ip", "port": 3000, "protocol": "HTTP", "deregistration_delay": "30"})
+			expect(t, "stickiness", block(tg, "stickiness"), map[string]any{"enabled": true, "type": "lb_cookie"})
+			expect(t, "health check", block(tg, "health_check"), map[string]any{"path": "/health", "matcher": "200", "interval": 30})
+		})
+	}
+}
+
+func TestPlanListenersPerEnvironment(t *testing.T) {
+	t.Run("dev forwards HTTP", func(t *testing.T) {
+		t.Parallel()
+		l := one(t, "dev", "aws_lb_listener")
+		expect(t, "listener", l, map[string]any{"port": 80, "protocol": "HTTP"})
+		expect(t, "default action", block(l, "default_action"), map[string]any{"type": "forward"})
+	})
+	t.Run("prod redirects to HTTPS", func(t *testing.T) {
+		t.Parallel()
+		byPort := map[string]map[string]any{}
+		for _, l := range planned(t, "prod", "aws_lb_listener") {
+			byPort[fmt.Sprint(l["port"])] = l
+		}
+		expect(t, "listener 80 action", block(byPort["80"], "default_action"), map[string]any{"type": "redirect"})
+		expect(t, "listener 80 redirect", block(block(byPort["80"], "default_action"), "redirect"), map[string]any{"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"})
+		expect(t, "listener 443", byPort["443"], map[string]any{"protocol": "HTTPS", "ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06"})
+		expect(t, "listener 443 action", block(byPort["443"], "default_action"), map[string]any{"type": "forward"})
+	})
+}
+
+func TestPlanBridgeService(t *testing.T) {
+	for _, name := range []string{"dev", "prod"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := stack(t, name).env
+			svc := one(t, name, "aws_ecs_service")
+			expect(t, "service", svc, map[string]any{
+				"name": env.Prefix() + "-bridge", "health_check_grace_period_seconds": 120,
+				"enable_execute_command": env.Bridge.EnableExec, "propagate_tags": "SERVICE",
+				"deployment_minimum_healthy_percent": 100, "deployment_maximum_percent": 200,
+			})
+			if !env.Bridge.Autoscaling.Enabled {
+				expect(t, "service", svc, map[string]any{"desired_count": env.Bridge.DesiredCount})
+			}
+			expect(t, "network", block(svc, "network_configuration"), map[string]any{"assign_public_ip": false})
+			expect(t, "circuit breaker", block(svc, "deployment_circuit_breaker"), map[string]any{"enable": true, "rollback": true})
+			expect(t, "capacity", block(svc, "capacity_provider_strategy"), map[string]any{"capacity_provider": "FARGATE"})
+			expect(t, "load balancer", block(svc, "load_balancer"), map[string]any{"container_name": "bridge", "container_port": 3000})
+
+			td := one(t, name, "aws_ecs_task_definition")
+			expect(t, "task definition", td, map[string]any{"cpu": "2048", "memory": "4096", "network_mode": "awsvpc", "requires_compatibilities": "[FARGATE]"})
+			expect(t, "runtime platform", block(td, "runtime_platform"), map[string]any{"cpu_architecture": "X86_64", "operating_system_family": "LINUX"})
+
+			expect(t, "ecr", one(t, name, "aws_ecr_repository"), map[string]any{"name": env.Prefix() + "-bridge"})
+			expect(t, "secret", one(t, name, "aws_secretsmanager_secret"), map[string]any{"name": env.Prefix() + "-anthropic-key"})
+			for _, lg := range planned(t, name, "aws_cloudwatch_log_group") {
+				if lg["name"] == "/ecs/"+env.Prefix()+"/bridge" && fmt.Sprint(lg["retention_in_days"]) != "30" {
+					t.Errorf("bridge log retention = %v, want 30", lg["retention_in_days"])
+				}
+			}
+		})
+	}
+}
+
+func TestPlanAutoscalingInProd(t *testing.T) {
+	target := one(t, "prod", "aws_appautoscaling_target")
+	expect(t, "target", target, map[string]any{"min_capacity": 2, "max_capacity": 6, "scalable_dimension": "ecs:service:DesiredCount"})
+	var metrics []string
+	for _, p := range planned(t, "prod", "aws_appautoscaling_policy") {
+		cfg := block(p, "target_tracking_scaling_policy_configuration")
+		metrics = append(metrics, fmt.Sprint(block(cfg, "predefined_metric_specification")["predefined_metric_type"]))
+	}
+	sort.Strings(metrics)
+	if want := []string{"ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"}; !reflect.DeepEqual(metrics, want) {
+		t.Errorf("scaling metrics = %v, want %v", metrics, want)
+	}
+	lifecycle := stack(t, "prod").Resources("aws_ecs_service")
+	for _, svc := range lifecycle {
+		if ignore := fmt.Sprint(svc["lifecycle"]); !strings.Contains(ignore, "desired_count") {
+			t.Errorf("prod service lifecycle = %v, want ignore_changes on desired_count", ignore)
+		}
+	}
+}
+
+func TestPlanFrontend(t *testing.T) {
+	for _, name := range []string{"dev", "prod"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := stack(t, name).env
+			var ui map[string]any
+			for _, b := range planned(t, name, "aws_s3_bucket") {
+				if b["bucket_prefix"] == env.Prefix()+"-ui-" {
+					ui = b
+				}
+			}
+			if ui == nil {
+				t.Fatalf("no bucket with prefix %s-ui-", env.Prefix())
+			}
+			for _, pab := range planned(t, name, "aws_s3_bucket_public_access_block") {
+				expect(t, "public access block", pab, map[string]any{"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true})
+			}
+
+			d := one(t, name, "aws_cloudfront_distribution")
+			expect(t, "distribution", d, map[string]any{
+				"enabled": true, "is_ipv6_enabled": true, "http_version": "http2and3",
+				"default_root_object": "index.html", "price_class": env.UI.PriceClass,
+			})
+			expect(t, "default behavior", block(d, "default_cache_behavior"), map[string]any{
+				"target_origin_id": "ui-bucket", "viewer_protocol_policy": "redirect-to-https",
+				"cache_policy_id": frontend.CachingOptimizedPolicyID, "compress": true,
+			})
+			var paths []string
+			for _, b := range d["ordered_cache_behavior"].([]any) {
+				b := b.(map[string]any)
+				paths = append(paths, b["path_pattern"].(string))
+				expect(t, "bridge behavior "+b["path_pattern"].(string), b, map[string]any{
+					"target_origin_id": "bridge-alb", "viewer_protocol_policy": "https-only",
+					"cache_policy_id":          frontend.CachingDisabledPolicyID,
+					"origin_request_policy_id": frontend.AllViewerExceptHostHeaderPolicyID,
+					"allowed_methods":          "[DELETE GET HEAD OPTIONS PATCH POST PUT]",
+				})
+			}
+			if want := frontend.BridgePaths; !reflect.DeepEqual(paths, want) {
+				t.Errorf("ordered behaviors %v, want %v", paths, want)
+			}
+			expect(t, "SPA routing", block(d, "custom_error_response"), map[string]any{"error_code": 404, "response_code": 200, "response_page_path": "/index.html"})
+
+			originProtocol := "http-only"
+			if env.LoadBalancer.HTTPS {
+				originProtocol = "https-only"
+			}
+			for _, o := range d["origin"].([]any) {
+				o := o.(map[string]any)
+				if o["origin_id"] == "bridge-alb" {
+					expect(t, "bridge origin", block(o, "custom_origin_config"), map[string]any{"origin_protocol_policy": originProtocol, "origin_read_timeout": 60})
+				}
+			}
+
+			cert := block(d, "viewer_certificate")
+			if env.DomainName == "" {
+				expect(t, "viewer certificate", cert, map[string]any{"cloudfront_default_certificate": true})
+			} else {
+				expect(t, "viewer certificate", cert, map[string]any{"ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021"})
+				expect(t, "aliases", d, map[string]any{"aliases": "[" + env.DomainName + "]"})
+			}
+		})
+	}
+}
+
+// TestPlanIsCreateOnly: a fresh plan only creates (and reads data sources).
+func TestPlanIsCreateOnly(t *testing.T) {
+	for _, name := range []string{"dev", "prod"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for _, rc := range plan(t, name).ResourceChanges {
+				if !rc.Change.Actions.Create() && !rc.Change.Actions.Read() {
+					t.Errorf("%s: action %v, want create", rc.Address, rc.Change.Actions)
+				}
+			}
+		})
+	}
+}
+
+// TestEveryResourceCarriesDefaultTags checks every taggable planned resource.
+func TestEveryResourceCarriesDefaultTags(t *testing.T) {
+	for _, name := range []string{"dev", "prod"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := stack(t, name).env
+			tagged := 0
+			for addr, r := range testutil.PlannedResources(plan(t, name)) {
+				tags, ok := r.AttributeValues["tags_all"]
+				if !ok {
+					continue
+				}
+				tagged++
+				m, _ := tags.(map[string]any)
+				for k, v := range map[string]string{"Project": env.ProjectName, "Environment": name, "ManagedBy": "cdktf"} {
+					if m[k] != v {
+						t.Errorf("%s: tag %s = %v, want %q", addr, k, m[k], v)
+					}
+				}
+			}
+			if tagged < 30 {
+				t.Errorf("only %d resources have tags_all; the check did not see the stack", tagged)
+			}
+		})
+	}
+}
