@@ -121,3 +121,52 @@ func providers(s *stackOutput) []map[string]any {
 	}
 	return out
 }
+
+// TestGlobalResourcesInUsEast1: in another region, CloudFront's certificate
+// and the WAF web ACL go through a provider aliased to us-east-1; the ALB's
+// certificate stays in the stack's region.
+func TestGlobalResourcesInUsEast1(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "environments", "examples", "eu-west-1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := environments.Parse("environments/examples/eu-west-1.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testutil.Synth(stacks.New(cdktf.Testing_App(nil), env))
+
+	var aliased bool
+	for _, p := range s.Tree()["provider"].(map[string]any)["aws"].([]any) {
+		p := p.(map[string]any)
+		if p["alias"] == "us_east_1" && p["region"] == "us-east-1" {
+			aliased = true
+		}
+	}
+	if !aliased {
+		t.Fatalf("no aws provider aliased us_east_1: %v", s.Tree()["provider"])
+	}
+	byDomain := map[string]any{}
+	for _, c := range s.Resources("aws_acm_certificate") {
+		byDomain[c["domain_name"].(string)] = c["provider"]
+	}
+	if byDomain["builder.example.eu"] != "aws.us_east_1" || byDomain["api.builder.example.eu"] != nil {
+		t.Errorf("certificate providers = %v, want the UI's in aws.us_east_1 and the API's in the default provider", byDomain)
+	}
+	for _, acl := range s.Resources("aws_wafv2_web_acl") {
+		if acl["provider"] != "aws.us_east_1" || acl["scope"] != "CLOUDFRONT" {
+			t.Errorf("web ACL provider %v scope %v, want aws.us_east_1 and CLOUDFRONT", acl["provider"], acl["scope"])
+		}
+	}
+	// The WAF allow-list is IPv4-only, so IPv6 is off and the UI gets no AAAA record.
+	for _, d := range s.Resources("aws_cloudfront_distribution") {
+		if d["is_ipv6_enabled"] != false {
+			t.Errorf("is_ipv6_enabled = %v with an IPv4 allow-list", d["is_ipv6_enabled"])
+		}
+	}
+	for _, r := range s.Resources("aws_route53_record") {
+		if r["type"] == "AAAA" {
+			t.Errorf("AAAA record %v although IPv6 is off", r["name"])
+		}
+	}
+}
