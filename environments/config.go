@@ -165,6 +165,13 @@ type LoadBalancer struct {
 	// AllowedCidrs may reach the ALB listeners. Default: ["0.0.0.0/0"] (the
 	// CloudFront origin and the external n8n must reach it).
 	AllowedCidrs []string `json:"allowedCidrs"`
+	// CloudFrontPrefixListID is the region's AWS-managed prefix list
+	// "com.amazonaws.global.cloudfront.origin-facing" (pl-...): when set,
+	// CloudFront may reach the ALB on its origin port whatever AllowedCidrs
+	// says, so AllowedCidrs can be narrowed to your own network and n8n.
+	// Default: none. (It counts as about 55 rules against the security
+	// group's rule quota of 60.)
+	CloudFrontPrefixListID string `json:"cloudFrontPrefixListId"`
 	// AccessLogs writes ALB access logs to an S3 bucket. Default: true.
 	AccessLogs bool `json:"accessLogs"`
 }

@@ -127,6 +127,7 @@ func TestValidation(t *testing.T) {
 		{"ui certificate outside us-east-1", "", `{"region": "eu-west-1", "network": {"availabilityZones": ["eu-west-1a", "eu-west-1b"]}, "domainName": "b.example.com", "ui": {"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc-1"}}`, []string{"ui.certificateArn: is in eu-west-1; CloudFront only uses certificates from us-east-1"}},
 		{"ssl policy", "", `{"loadBalancer": {"sslPolicy": "ELBSecurityPolicy-2016-08"}}`, []string{"loadBalancer.sslPolicy: \"ELBSecurityPolicy-2016-08\" is not a TLS 1.3 policy"}},
 		{"alb allow-list", "", `{"loadBalancer": {"allowedCidrs": ["10.0.0.0/33"]}}`, []string{"loadBalancer.allowedCidrs[0]: \"10.0.0.0/33\" is not an IPv4 network CIDR"}},
+		{"prefix list id", "", `{"loadBalancer": {"cloudFrontPrefixListId": "cloudfront"}}`, []string{"loadBalancer.cloudFrontPrefixListId: \"cloudfront\" is not a prefix list id"}},
 		{"empty alb allow-list", "", `{"loadBalancer": {"allowedCidrs": []}}`, []string{"loadBalancer.allowedCidrs: must list at least one CIDR"}},
 		{"price class", "", `{"ui": {"priceClass": "PriceClass_50"}}`, []string{"ui.priceClass: \"PriceClass_50\" is not a CloudFront price class"}},
 		{"waf rate limit", "", `{"waf": {"rateLimitPer5Min": 5}}`, []string{"waf.rateLimitPer5Min: 5 must be 10 to 2000000000"}},

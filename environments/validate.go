@@ -63,6 +63,7 @@ var (
 	imageTagPattern   = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	envVarPattern     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	certArnPattern    = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
+	prefixListPattern = regexp.MustCompile(`^pl-[0-9a-f]{8,17}$`)
 	bucketPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	kmsKeyIDPattern   = regexp.MustCompile(`^(arn:aws:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})$`)
 	whitespacePattern = regexp.MustCompile(`\s`)
@@ -305,6 +306,9 @@ func (e *Environment) validateEdge(p *problems) {
 		p.add("loadBalancer.sslPolicy", "%q is not a TLS 1.3 policy; valid: %s", lb.SslPolicy, strings.Join(SslPolicies, ", "))
 	}
 	checkCidrList(p, "loadBalancer.allowedCidrs", lb.AllowedCidrs, true)
+	if id := lb.CloudFrontPrefixListID; id != "" && !prefixListPattern.MatchString(id) {
+		p.add("loadBalancer.cloudFrontPrefixListId", "%q is not a prefix list id (pl- and hex digits); find it with: aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing", id)
+	}
 
 	if !contains(PriceClasses, e.UI.PriceClass) {
 		p.add("ui.priceClass", "%q is not a CloudFront price class; valid: %s", e.UI.PriceClass, strings.Join(PriceClasses, ", "))

@@ -30,17 +30,19 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 	global := configureProviders(stack, env)
 
 	net := networking.New(stack, "networking", networking.Props{
-		NamePrefix:           env.Prefix(),
-		CidrBlock:            env.Network.VpcCidr,
-		AvailabilityZones:    env.Network.AvailabilityZones,
-		PublicSubnetCidrs:    env.Network.PublicSubnetCidrs,
-		PrivateSubnetCidrs:   env.Network.PrivateSubnetCidrs,
-		NatPerAZ:             env.Network.NatMode == environments.NatPerAZ,
-		AppPort:              bridgePort,
-		AlbAllowedCidrs:      env.LoadBalancer.AllowedCidrs,
-		BridgeEgressPorts:    env.Network.BridgeEgressPorts,
-		FlowLogs:             env.Network.FlowLogs.Enabled,
-		FlowLogRetentionDays: env.Network.FlowLogs.RetentionDays,
+		NamePrefix:             env.Prefix(),
+		CidrBlock:              env.Network.VpcCidr,
+		AvailabilityZones:      env.Network.AvailabilityZones,
+		PublicSubnetCidrs:      env.Network.PublicSubnetCidrs,
+		PrivateSubnetCidrs:     env.Network.PrivateSubnetCidrs,
+		NatPerAZ:               env.Network.NatMode == environments.NatPerAZ,
+		AppPort:                bridgePort,
+		AlbAllowedCidrs:        env.LoadBalancer.AllowedCidrs,
+		CloudFrontPrefixListID: env.LoadBalancer.CloudFrontPrefixListID,
+		CloudFrontOriginPort:   originPort(env),
+		BridgeEgressPorts:      env.Network.BridgeEgressPorts,
+		FlowLogs:               env.Network.FlowLogs.Enabled,
+		FlowLogRetentionDays:   env.Network.FlowLogs.RetentionDays,
 	})
 
 	repo := ecr.New(stack, "ecr", ecr.Props{
@@ -168,6 +170,15 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 
 	defineOutputs(stack, env, net, repo, secret, lb, svc, ui)
 	return stack
+}
+
+// originPort is the ALB port CloudFront connects to: HTTPS when the ALB has
+// a certificate, else HTTP.
+func originPort(env *environments.Environment) int {
+	if env.LoadBalancer.HTTPS {
+		return 443
+	}
+	return 80
 }
 
 // bridgePort is the port the bridge container listens on.

@@ -47,6 +47,12 @@ type Props struct {
 	AppPort int
 	// AlbAllowedCidrs may reach the ALB on 80 and 443. Default: ["0.0.0.0/0"].
 	AlbAllowedCidrs []string
+	// CloudFrontPrefixListID, when set, lets the CloudFront origin-facing
+	// prefix list reach the ALB on CloudFrontOriginPort. Default: none.
+	CloudFrontPrefixListID string
+	// CloudFrontOriginPort is the port CloudFront connects to the ALB on:
+	// 443 when the ALB has a certificate, else 80. Default: 80.
+	CloudFrontOriginPort int
 	// BridgeEgressPorts are the TCP ports tasks may reach on the internet
 	// (through NAT). Default: [443] (Anthropic API, ECR, Secrets Manager, logs).
 	BridgeEgressPorts []int
@@ -211,6 +217,16 @@ func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, pro
 			})
 		}
 	}
+	if props.CloudFrontPrefixListID != "" {
+		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String("alb_ingress_cloudfront"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			SecurityGroupId: alb.Id(),
+			Description:     jsii.String("CloudFront origin-facing addresses"),
+			IpProtocol:      jsii.String("tcp"),
+			FromPort:        jsii.Number(props.CloudFrontOriginPort),
+			ToPort:          jsii.Number(props.CloudFrontOriginPort),
+			PrefixListId:    jsii.String(props.CloudFrontPrefixListID),
+		})
+	}
 	vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, jsii.String("alb_egress_to_bridge"), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 		SecurityGroupId:           alb.Id(),
 		Description:               jsii.String("to the bridge tasks on the app port"),
@@ -285,6 +301,9 @@ func withDefaults(p Props) Props {
 	}
 	if len(p.BridgeEgressPorts) == 0 {
 		p.BridgeEgressPorts = []int{443}
+	}
+	if p.CloudFrontOriginPort == 0 {
+		p.CloudFrontOriginPort = 80
 	}
 	if p.FlowLogRetentionDays == 0 {
 		p.FlowLogRetentionDays = 30

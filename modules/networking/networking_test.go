@@ -21,7 +21,8 @@ func TestMain(m *testing.M) {
 		single = synth(networking.Props{})
 		perAZ = synth(networking.Props{
 			NatPerAZ: true, FlowLogs: true, FlowLogRetentionDays: 90,
-			AlbAllowedCidrs: []string{"203.0.113.0/24", "198.51.100.7/32"},
+			AlbAllowedCidrs:        []string{"203.0.113.0/24", "198.51.100.7/32"},
+			CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443,
 		})
 		return m.Run()
 	}()
@@ -128,6 +129,10 @@ func TestSecurityGroupRules(t *testing.T) {
 	t.Run("alb allow-list", func(t *testing.T) {
 		testutil.AssertResource(t, perAZ, "aws_vpc_security_group_ingress_rule", map[string]any{"from_port": 443, "cidr_ipv4": "198.51.100.7/32"})
 		testutil.RefuteResource(t, perAZ, "aws_vpc_security_group_ingress_rule", map[string]any{"cidr_ipv4": "0.0.0.0/0"})
+	})
+	t.Run("cloudfront prefix list on the origin port", func(t *testing.T) {
+		testutil.AssertResource(t, perAZ, "aws_vpc_security_group_ingress_rule", map[string]any{"prefix_list_id": "pl-3b927c52", "from_port": 443, "to_port": 443})
+		testutil.RefuteResource(t, single, "aws_vpc_security_group_ingress_rule", map[string]any{"prefix_list_id": "pl-3b927c52"})
 	})
 	t.Run("bridge only from the alb", func(t *testing.T) {
 		testutil.AssertResource(t, single, "aws_vpc_security_group_ingress_rule", map[string]any{
