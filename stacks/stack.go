@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/awsprovider"
 	"github.com/n8n-builder/infra/modules/certificates"
 	"github.com/n8n-builder/infra/modules/ecr"
 	"github.com/n8n-builder/infra/modules/ecs"
@@ -17,11 +18,6 @@ import (
 	"github.com/n8n-builder/infra/modules/secrets"
 	"github.com/n8n-builder/infra/modules/waf"
 )
-
-// AwsProviderConstraint admits the provider the v19 bindings were generated
-// for (5.84) and every later 5.x: the bindings pin exactly 5.84.0, which would
-// refuse newer, already-installed providers (and their fixes).
-const AwsProviderConstraint = "~> 5.84"
 
 // New defines the stack of one environment under app, named after it.
 func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
@@ -251,9 +247,7 @@ func certificatesFor(stack cdktf.TerraformStack, env *environments.Environment, 
 
 // configureTerraform sets the provider constraint and the state backend.
 func configureTerraform(stack cdktf.TerraformStack, env *environments.Environment) {
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(AwsProviderConstraint))
-	// The bindings write the short source "aws"; spell out the registry address.
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.source"), jsii.String("hashicorp/aws"))
+	awsprovider.Pin(stack)
 
 	if s3 := backendS3(env); s3 != nil {
 		cfg := &cdktf.S3BackendConfig{

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/awsprovider"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/stacks"
 )
@@ -59,8 +60,8 @@ func TestNoAbsolutePaths(t *testing.T) {
 func TestProviderConstraintAdmitsInstalledProvider(t *testing.T) {
 	for name, s := range synthesized {
 		req := s.Tree()["terraform"].(map[string]any)["required_providers"].(map[string]any)["aws"].(map[string]any)
-		if req["version"] != stacks.AwsProviderConstraint || req["source"] != "hashicorp/aws" {
-			t.Errorf("%s: required_providers.aws = %v, want source hashicorp/aws, version %q", name, req, stacks.AwsProviderConstraint)
+		if req["version"] != awsprovider.Constraint || req["source"] != "hashicorp/aws" {
+			t.Errorf("%s: required_providers.aws = %v, want source hashicorp/aws, version %q", name, req, awsprovider.Constraint)
 		}
 	}
 }

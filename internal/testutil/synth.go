@@ -11,13 +11,20 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/internal/awsprovider"
 )
 
 // NewStack returns a stack with an AWS provider in us-east-1, for module tests.
-func NewStack() cdktf.TerraformStack {
+func NewStack() cdktf.TerraformStack { return NewStackIn("us-east-1") }
+
+// NewStackIn returns a stack with an AWS provider in region and the stacks'
+// provider constraint, so test stacks also plan against the installed provider.
+func NewStackIn(region string) cdktf.TerraformStack {
 	app := cdktf.Testing_App(nil)
 	stack := cdktf.NewTerraformStack(app, jsii.String("test"))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String("us-east-1")})
+	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	awsprovider.Pin(stack)
 	return stack
 }
 

@@ -16,9 +16,6 @@ import (
 
 const (
 	zoneID = "Z0000000EXAMPLE000000"
-	// awsProviderConstraint mirrors the stack's: the bindings pin exactly
-	// 5.84.0, which the provider mirror (a later 5.x) does not satisfy.
-	awsProviderConstraint = "~> 5.84"
 )
 
 // Three variants, synthesized once: a stack in eu-west-1 with an aliased
@@ -39,10 +36,7 @@ func TestMain(m *testing.M) {
 }
 
 func newStack(region string) cdktf.TerraformStack {
-	stack := cdktf.NewTerraformStack(cdktf.Testing_App(nil), jsii.String("test"))
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(awsProviderConstraint))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
-	return stack
+	return testutil.NewStackIn(region)
 }
 
 func synthRegional() *testutil.Synthesized {

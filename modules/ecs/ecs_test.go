@@ -51,10 +51,6 @@ func TestMain(m *testing.M) {
 // stack wires: image, secret, subnets, security group, target group, listener.
 func synth(p ecs.Props) *testutil.Synthesized {
 	stack := testutil.NewStack()
-	// As the real stacks do (stacks.AwsProviderConstraint): the bindings pin
-	// exactly 5.84.0, while the provider mirror holds a later 5.x.
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String("~> 5.84"))
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.source"), jsii.String("hashicorp/aws"))
 	net := networking.New(stack, "networking", networking.Props{
 		NamePrefix:         "proj-test",
 		CidrBlock:          "10.0.0.0/16",

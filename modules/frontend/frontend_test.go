@@ -51,13 +51,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// awsProviderConstraint mirrors the stack's: the bindings pin exactly 5.84.0,
-// which the provider mirror (a later 5.x) does not satisfy.
-const awsProviderConstraint = "~> 5.84"
-
 func synth(p frontend.Props) *testutil.Synthesized {
 	stack := testutil.NewStack()
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(awsProviderConstraint))
 	frontend.New(stack, "frontend", p)
 	return testutil.Synth(stack)
 }

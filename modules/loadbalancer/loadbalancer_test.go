@@ -250,7 +250,7 @@ func TestValidation(t *testing.T) {
 // accepts it, and aws_elb_service_account resolves without calling AWS.
 func TestPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
-	plan, _ := tf.Plan(t, testutil.PrepareStack(t, withInstalledProvider(t, prod.JSON)))
+	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(prod.JSON)))
 
 	counts := testutil.CountByType(plan)
 	for typ, want := range map[string]int{
@@ -274,25 +274,6 @@ func TestPlan(t *testing.T) {
 	if arn != "arn:aws:iam::127311923021:root" {
 		t.Errorf("aws_elb_service_account arn = %v, want us-east-1's ELB account read at plan time", arn)
 	}
-}
-
-// withInstalledProvider relaxes the provider constraint the bindings write
-// (exactly 5.84.0) to the one the stacks use (stacks.AwsProviderConstraint),
-// which admits the provider in the local mirror.
-func withInstalledProvider(t *testing.T, stackJSON string) []byte {
-	t.Helper()
-	var tree map[string]any
-	if err := json.Unmarshal([]byte(stackJSON), &tree); err != nil {
-		t.Fatal(err)
-	}
-	tree["terraform"] = map[string]any{"required_providers": map[string]any{
-		"aws": map[string]any{"source": "hashicorp/aws", "version": "~> 5.84"},
-	}}
-	out, err := json.Marshal(tree)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // statements returns the log bucket policy statements by Sid.

@@ -8,15 +8,10 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/waf"
 )
-
-// awsProviderConstraint mirrors the stack's: the bindings pin exactly 5.84.0,
-// which the provider mirror (a later 5.x) does not satisfy.
-const awsProviderConstraint = "~> 5.84"
 
 // Two variants, synthesized once: open (defaults, a us-east-1 stack) and
 // restricted (an allow-list and a lower limit, in a eu-west-1 stack with an
@@ -38,9 +33,7 @@ func TestMain(m *testing.M) {
 }
 
 func synth(region string, global bool, p waf.Props) *testutil.Synthesized {
-	stack := cdktf.NewTerraformStack(cdktf.Testing_App(nil), jsii.String("test"))
-	stack.AddOverride(jsii.String("terraform.required_providers.aws.version"), jsii.String(awsProviderConstraint))
-	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
+	stack := testutil.NewStackIn(region)
 	if global {
 		p.Provider = provider.NewAwsProvider(stack, jsii.String("aws_global"), &provider.AwsProviderConfig{
 			Region: jsii.String("us-east-1"), Alias: jsii.String("global"),
