@@ -2,7 +2,6 @@ package certificates_test
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -195,42 +194,8 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// mockCertificate is the mock_resource body an aws_acm_certificate needs
-// under `terraform test` with a mocked provider: an ARN-shaped arn, and one
-// domain_validation_options entry, which the mock would otherwise leave an
-// empty set (the validation record reads its element 0).
-const mockCertificate = `arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
-      domain_validation_options = [{ domain_name = "builder.example.com", resource_record_name = "_x.builder.example.com.", resource_record_type = "CNAME", resource_record_value = "_y.acm-validations.aws." }]`
-
 // TestMockedApply applies and destroys the regional variant with `terraform
 // test` and mocked providers (default and aliased).
 func TestMockedApply(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	dir := testutil.PrepareStack(t, []byte(regional.JSON))
-	mocks := `
-  mock_resource "aws_acm_certificate" {
-    defaults = {
-      ` + mockCertificate + `
-    }
-  }
-  mock_resource "aws_acm_certificate_validation" {
-    defaults = { certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" }
-  }
-`
-	test := "mock_provider \"aws\" {" + mocks + "}\n\n" +
-		"mock_provider \"aws\" {\n  alias = \"global\"" + mocks + "}\n\n" +
-		"run \"apply\" {\n  command = apply\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, "apply.tftest.hcl"), []byte(test), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tf.Run(dir, "init", "-input=false", "-no-color", "-backend=false"); err != nil {
-		t.Fatal(err)
-	}
-	out, err := tf.Run(dir, "test", "-no-color")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(out), "1 passed, 0 failed") {
-		t.Errorf("terraform test did not pass:\n%s", out)
-	}
+	testutil.NeedTerraform(t).ApplyWithMocks(t, []byte(regional.JSON), nil)
 }
