@@ -10,6 +10,8 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
+
+	"github.com/n8n-builder/infra/internal/defaults"
 )
 
 // Props configures Repository. The zero value of a field means its documented default.
@@ -159,11 +161,7 @@ type lifecycleAction struct {
 }
 
 func (p Props) withDefaults() Props {
-	if p.UntaggedExpiryDays == 0 {
-		p.UntaggedExpiryDays = 7
-	}
-	if p.KeepTaggedImages == 0 {
-		p.KeepTaggedImages = 30
-	}
+	defaults.Set(&p.UntaggedExpiryDays, 7)
+	defaults.Set(&p.KeepTaggedImages, 30)
 	return p
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -551,45 +552,19 @@ func sortedKeys(m map[string]string) []string {
 }
 
 func withDefaults(p Props) Props {
-	if p.Cpu == 0 {
-		p.Cpu = 2048
-	}
-	if p.Memory == 0 {
-		p.Memory = 4096
-	}
-	if p.Architecture == "" {
-		p.Architecture = ArchX86
-	}
-	if p.EphemeralStorageGiB == 0 {
-		p.EphemeralStorageGiB = 21
-	}
-	if p.ContainerPort == 0 {
-		p.ContainerPort = 3000
-	}
-	if p.NodeEnv == "" {
-		p.NodeEnv = "production"
-	}
-	if p.LogRetentionDays == 0 {
-		p.LogRetentionDays = 30
-	}
-	if p.HealthCheckGracePeriodSeconds == 0 {
-		p.HealthCheckGracePeriodSeconds = 120
-	}
-	if p.StopTimeoutSeconds == 0 {
-		p.StopTimeoutSeconds = 120
-	}
+	defaults.Set(&p.Cpu, 2048)
+	defaults.Set(&p.Memory, 4096)
+	defaults.Set(&p.Architecture, ArchX86)
+	defaults.Set(&p.EphemeralStorageGiB, 21)
+	defaults.Set(&p.ContainerPort, 3000)
+	defaults.Set(&p.NodeEnv, "production")
+	defaults.Set(&p.LogRetentionDays, 30)
+	defaults.Set(&p.HealthCheckGracePeriodSeconds, 120)
+	defaults.Set(&p.StopTimeoutSeconds, 120)
 	a := &p.Autoscaling
-	if a.MinTasks == 0 {
-		a.MinTasks = 1
-	}
-	if a.MaxTasks == 0 {
-		a.MaxTasks = 4
-	}
-	if a.CpuTargetPercent == 0 {
-		a.CpuTargetPercent = 60
-	}
-	if a.RequestsPerTarget == 0 {
-		a.RequestsPerTarget = 500
-	}
+	defaults.Set(&a.MinTasks, 1)
+	defaults.Set(&a.MaxTasks, 4)
+	defaults.Set(&a.CpuTargetPercent, 60)
+	defaults.Set(&a.RequestsPerTarget, 500)
 	return p
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -364,8 +365,6 @@ func bucketPolicy(c constructs.Construct, bucket s3bucket.S3Bucket, dist cloudfr
 }
 
 func withDefaults(p Props) Props {
-	if p.PriceClass == "" {
-		p.PriceClass = "PriceClass_100"
-	}
+	defaults.Set(&p.PriceClass, "PriceClass_100")
 	return p
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -380,17 +381,9 @@ func logBucketStatements(c constructs.Construct, props Props, bucketArn string) 
 }
 
 func withDefaults(p Props) Props {
-	if p.Region == "" {
-		p.Region = "us-east-1"
-	}
-	if p.AppPort == 0 {
-		p.AppPort = 3000
-	}
-	if p.HealthCheckPath == "" {
-		p.HealthCheckPath = "/health"
-	}
-	if p.SslPolicy == "" {
-		p.SslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-	}
+	defaults.Set(&p.Region, "us-east-1")
+	defaults.Set(&p.AppPort, 3000)
+	defaults.Set(&p.HealthCheckPath, "/health")
+	defaults.Set(&p.SslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06")
 	return p
 }

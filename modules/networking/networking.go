@@ -26,6 +26,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -293,20 +294,14 @@ func defineFlowLogs(c constructs.Construct, v vpc.Vpc, props Props, name func(st
 }
 
 func withDefaults(p Props) Props {
-	if p.AppPort == 0 {
-		p.AppPort = 3000
-	}
+	defaults.Set(&p.AppPort, 3000)
 	if len(p.AlbAllowedCidrs) == 0 {
 		p.AlbAllowedCidrs = []string{"0.0.0.0/0"}
 	}
 	if len(p.BridgeEgressPorts) == 0 {
 		p.BridgeEgressPorts = []int{443}
 	}
-	if p.CloudFrontOriginPort == 0 {
-		p.CloudFrontOriginPort = 80
-	}
-	if p.FlowLogRetentionDays == 0 {
-		p.FlowLogRetentionDays = 30
-	}
+	defaults.Set(&p.CloudFrontOriginPort, 80)
+	defaults.Set(&p.FlowLogRetentionDays, 30)
 	return p
 }

@@ -38,6 +38,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -90,9 +91,7 @@ type Secret struct {
 // New defines the secret, its placeholder version and the read policy under scope.
 func New(scope constructs.Construct, id string, props Props) *Secret {
 	props.validate()
-	if props.Description == "" {
-		props.Description = "Anthropic API key of the bridge, JSON {\"" + APIKeyField + "\":\"...\"}. Set it with aws secretsmanager put-secret-value."
-	}
+	defaults.Set(&props.Description, "Anthropic API key of the bridge, JSON {\""+APIKeyField+"\":\"...\"}. Set it with aws secretsmanager put-secret-value.")
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
 	// Encrypted with the AWS managed key aws/secretsmanager: free, and the

@@ -12,6 +12,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2ipset"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webacl"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/internal/defaults"
 )
 
 // Props configures WAF. The zero value of a field means its documented default.
@@ -58,9 +60,7 @@ func New(scope constructs.Construct, id string, props Props) *WAF {
 	if props.NamePrefix == "" {
 		panic("waf: NamePrefix is required")
 	}
-	if props.RateLimitPer5Min == 0 {
-		props.RateLimitPer5Min = defaultRateLimit
-	}
+	defaults.Set(&props.RateLimitPer5Min, defaultRateLimit)
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	name := props.NamePrefix + "-cloudfront"
 
