@@ -243,3 +243,43 @@ func TestLoadAllEmptyDir(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestReadmeDocumentsEveryField keeps the README's configuration reference in
+// step with the Environment type: every field name must appear in it.
+func TestReadmeDocumentsEveryField(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start := strings.Index(text, "### Configuration reference")
+	end := strings.Index(text, "## Outputs")
+	if start < 0 || end < start {
+		t.Fatal("README.md has no configuration reference before its outputs")
+	}
+	section := text[start:end]
+	var walk func(typ reflect.Type, prefix string)
+	walk = func(typ reflect.Type, prefix string) {
+		for typ.Kind() == reflect.Pointer {
+			typ = typ.Elem()
+		}
+		for i := 0; i < typ.NumField(); i++ {
+			tag := strings.Split(typ.Field(i).Tag.Get("json"), ",")[0]
+			if tag == "" || tag == "-" {
+				continue
+			}
+			ft := typ.Field(i).Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				walk(ft, prefix+tag+".")
+				continue
+			}
+			if !strings.Contains(section, tag) {
+				t.Errorf("README configuration reference does not mention %s%s", prefix, tag)
+			}
+		}
+	}
+	walk(reflect.TypeOf(Environment{}), "")
+}

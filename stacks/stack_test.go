@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -168,6 +169,27 @@ func TestGlobalResourcesInUsEast1(t *testing.T) {
 	for _, r := range s.Resources("aws_route53_record") {
 		if r["type"] == "AAAA" {
 			t.Errorf("AAAA record %v although IPv6 is off", r["name"])
+		}
+	}
+}
+
+// TestReadmeListsEveryOutput keeps the README's outputs table in step with the stacks.
+func TestReadmeListsEveryOutput(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start, end := strings.Index(text, "<!-- outputs:begin -->"), strings.Index(text, "<!-- outputs:end -->")
+	if start < 0 || end < start {
+		t.Fatal("README.md has no outputs section markers")
+	}
+	table := text[start:end]
+	for name, s := range synthesized {
+		for output := range s.Outputs() {
+			if !strings.Contains(table, "`"+output+"`") {
+				t.Errorf("%s: output %s is not in the README's outputs table", name, output)
+			}
 		}
 	}
 }
