@@ -4,6 +4,7 @@ package testutil
 
 import (
 	"encoding/json"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -155,4 +156,15 @@ func (s *Synthesized) Ref(resourceType, part, attr string) string {
 		panic("testutil: " + resourceType + " named like " + part + ": found " + strings.Join(found, ", "))
 	}
 	return "${" + resourceType + "." + found[0] + "." + attr + "}"
+}
+
+// Main runs a test package: setup (which synthesizes the package's stacks,
+// once), then the tests, then closes the jsii runtime and exits.
+func Main(m *testing.M, setup func()) {
+	code := func() int {
+		defer jsii.Close()
+		setup()
+		return m.Run()
+	}()
+	os.Exit(code)
 }

@@ -1,7 +1,6 @@
 package certificates_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -24,14 +23,11 @@ const (
 var regional, useast1, apiOnly *testutil.Synthesized
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		regional = synthRegional()
 		useast1 = synthUSEast1()
 		apiOnly = synthAPIOnly()
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 func newStack(region string) cdktf.TerraformStack {

@@ -1,10 +1,7 @@
 package ecr_test
 
 import (
-	"os"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/ecr"
@@ -16,13 +13,10 @@ import (
 var dev, prod *testutil.Synthesized
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		dev = synth(ecr.Props{Name: "proj-dev-bridge", ForceDelete: true})
 		prod = synth(ecr.Props{Name: "proj-prod-bridge", ImmutableTags: true, UntaggedExpiryDays: 3, KeepTaggedImages: 50})
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 func synth(p ecr.Props) *testutil.Synthesized {

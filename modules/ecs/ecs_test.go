@@ -1,7 +1,6 @@
 package ecs_test
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -28,8 +27,7 @@ import (
 var base, scaled, spot *testutil.Synthesized
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		base = synth(ecs.Props{DesiredCount: 1})
 		scaled = synth(ecs.Props{
 			DesiredCount: 2, Architecture: ecs.ArchARM, EphemeralStorageGiB: 50,
@@ -42,9 +40,7 @@ func TestMain(m *testing.M) {
 			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
 		})
 		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true})
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 // synth builds a test stack around the service, filling in what the lead's

@@ -2,7 +2,6 @@ package frontend_test
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -42,13 +41,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		dev = synth(devProps)
 		prod = synth(prodProps)
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 func synth(p frontend.Props) *testutil.Synthesized {

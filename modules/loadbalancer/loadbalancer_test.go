@@ -2,7 +2,6 @@ package loadbalancer_test
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -21,8 +20,7 @@ const certArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"
 var dev, prod, newRegion *testutil.Synthesized
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		dev = synth(loadbalancer.Props{NamePrefix: "proj-dev"})
 		prod = synth(loadbalancer.Props{
 			NamePrefix: "proj-prod", HTTPS: true, CertificateArn: jsii.String(certArn),
@@ -31,9 +29,7 @@ func TestMain(m *testing.M) {
 		newRegion = synth(loadbalancer.Props{
 			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true,
 		})
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 func synth(p loadbalancer.Props) *testutil.Synthesized {

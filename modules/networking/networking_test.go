@@ -1,11 +1,8 @@
 package networking_test
 
 import (
-	"os"
 	"strings"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/networking"
@@ -16,17 +13,14 @@ import (
 var single, perAZ *testutil.Synthesized
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		single = synth(networking.Props{})
 		perAZ = synth(networking.Props{
 			NatPerAZ: true, FlowLogs: true, FlowLogRetentionDays: 90,
 			AlbAllowedCidrs:        []string{"203.0.113.0/24", "198.51.100.7/32"},
 			CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443,
 		})
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 func synth(p networking.Props) *testutil.Synthesized {

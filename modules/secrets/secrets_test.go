@@ -1,7 +1,6 @@
 package secrets_test
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -19,8 +18,7 @@ import (
 var dev, prod *testutil.Synthesized
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		stack := testutil.NewStack()
 		s := secrets.New(stack, "secret", secrets.Props{Name: "proj-dev-anthropic-key"})
 		for name, v := range map[string]*string{"arn": s.Arn, "name": s.Name, "read_policy": s.ReadPolicyJSON, "value_from": s.ApiKeyValueFrom} {
@@ -31,9 +29,7 @@ func TestMain(m *testing.M) {
 		stack = testutil.NewStack()
 		secrets.New(stack, "secret", secrets.Props{Name: "proj-prod-anthropic-key", RecoveryWindowDays: 30, Description: "the key"})
 		prod = testutil.Synth(stack)
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 func TestSecret(t *testing.T) {

@@ -2,7 +2,6 @@ package waf_test
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
@@ -19,17 +18,14 @@ import (
 var open, restricted *testutil.Synthesized
 
 func TestMain(m *testing.M) {
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() {
 		open = synth("us-east-1", false, waf.Props{NamePrefix: "proj-dev"})
 		restricted = synth("eu-west-1", true, waf.Props{
 			NamePrefix:       "proj-prod",
 			RateLimitPer5Min: 500,
 			AllowedCidrs:     []string{"203.0.113.0/24", "198.51.100.7/32"},
 		})
-		return m.Run()
-	}()
-	os.Exit(code)
+	})
 }
 
 func synth(region string, global bool, p waf.Props) *testutil.Synthesized {
