@@ -1,0 +1,70 @@
+package iampolicy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/iampolicy"
+)
+
+var docs *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	testutil.Main(m, func() {
+		stack := testutil.NewStack()
+		iampolicy.New(stack, "full", iampolicy.Statement{
+			Sid:        "ReadObjects",
+			Actions:    []string{"s3:GetObject"},
+			Resources:  []string{"arn:aws:s3:::bucket/*"},
+			Principals: map[string][]string{"Service": {"cloudfront.amazonaws.com"}, "AWS": {"arn:aws:iam::123456789012:root"}},
+			Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "AWS:SourceArn", Values: []string{"arn:aws:cloudfront::123456789012:distribution/E1"}}},
+		}, iampolicy.Statement{Effect: "Deny", Actions: []string{"s3:*"}, Resources: []string{"*"}})
+		iampolicy.AssumeRole(stack, "trust", "ecs-tasks.amazonaws.com")
+		docs = testutil.Synth(stack)
+	})
+}
+
+func statements(t *testing.T, part string) []map[string]any {
+	t.Helper()
+	for name, d := range docs.DataSources("aws_iam_policy_document") {
+		if strings.HasPrefix(name, part) {
+			var out []map[string]any
+			for _, s := range d["statement"].([]any) {
+				out = append(out, s.(map[string]any))
+			}
+			return out
+		}
+	}
+	t.Fatalf("no policy document %s", part)
+	return nil
+}
+
+func TestStatement(t *testing.T) {
+	st := statements(t, "full")
+	if len(st) != 2 {
+		t.Fatalf("%d statements, want 2", len(st))
+	}
+	checks := []struct{ what, got, want string }{
+		{"effect defaults to Allow", fmt.Sprint(st[0]["effect"]), "Allow"},
+		{"sid", fmt.Sprint(st[0]["sid"]), "ReadObjects"},
+		{"principals in fixed type order", fmt.Sprint(st[0]["principals"]), "[map[identifiers:[arn:aws:iam::123456789012:root] type:AWS] map[identifiers:[cloudfront.amazonaws.com] type:Service]]"},
+		{"condition", fmt.Sprint(st[0]["condition"]), "[map[test:StringEquals values:[arn:aws:cloudfront::123456789012:distribution/E1] variable:AWS:SourceArn]]"},
+		{"explicit effect", fmt.Sprint(st[1]["effect"]), "Deny"},
+		{"no principals unless given", fmt.Sprint(st[1]["principals"]), "<nil>"},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %s, want %s", c.what, c.got, c.want)
+		}
+	}
+}
+
+func TestAssumeRole(t *testing.T) {
+	st := statements(t, "trust")
+	want := "[map[actions:[sts:AssumeRole] effect:Allow principals:[map[identifiers:[ecs-tasks.amazonaws.com] type:Service]]]]"
+	if got := fmt.Sprint(st); got != want {
+		t.Errorf("trust policy = %s, want %s", got, want)
+	}
+}
