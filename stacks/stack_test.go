@@ -90,14 +90,7 @@ func TestLocalBackendIsRelative(t *testing.T) {
 }
 
 func TestS3Backend(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "environments", "examples", "staging.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := environments.Parse("environments/examples/staging.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := example(t, "staging.json")
 	app := cdktf.Testing_App(nil)
 	s := testutil.Synth(stacks.New(app, env))
 	backend := s.Tree()["terraform"].(map[string]any)["backend"].(map[string]any)
@@ -128,14 +121,7 @@ func providers(s *stackOutput) []map[string]any {
 // and the WAF web ACL go through a provider aliased to us-east-1; the ALB's
 // certificate stays in the stack's region.
 func TestGlobalResourcesInUsEast1(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "environments", "examples", "eu-west-1.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	env, err := environments.Parse("environments/examples/eu-west-1.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := example(t, "eu-west-1.json")
 	s := testutil.Synth(stacks.New(cdktf.Testing_App(nil), env))
 
 	var aliased bool
@@ -192,4 +178,18 @@ func TestReadmeListsEveryOutput(t *testing.T) {
 			}
 		}
 	}
+}
+
+// example loads one of the example environment files.
+func example(t *testing.T, name string) *environments.Environment {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "environments", "examples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := environments.Parse("environments/examples/"+name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
 }

@@ -168,3 +168,13 @@ func Main(m *testing.M, setup func()) {
 	}()
 	os.Exit(code)
 }
+
+// Strings converts a JSON list attribute ([]any of strings) to []string.
+func Strings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, len(list))
+	for i, x := range list {
+		out[i], _ = x.(string)
+	}
+	return out
+}

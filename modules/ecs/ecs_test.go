@@ -329,7 +329,7 @@ func TestService(t *testing.T) {
 // the capacity providers and the role policies.
 func TestServiceDependsOn(t *testing.T) {
 	svc := base.Resource(t, "aws_ecs_service", name(t, base, "aws_ecs_service", "ecs_service"))
-	deps := asStrings(svc["depends_on"])
+	deps := testutil.Strings(svc["depends_on"])
 	for _, want := range []string{
 		"aws_lb_listener." + name(t, base, "aws_lb_listener", "listener"),
 		"aws_ecs_cluster_capacity_providers." + name(t, base, "aws_ecs_cluster_capacity_providers", "capacity_providers"),
@@ -385,7 +385,7 @@ func TestAutoscaling(t *testing.T) {
 		})
 		svc := s.Resource(t, "aws_ecs_service", name(t, s, "aws_ecs_service", "ecs_service"))
 		lc, _ := svc["lifecycle"].(map[string]any)
-		if got := asStrings(lc["ignore_changes"]); !slices.Equal(got, []string{"desired_count"}) {
+		if got := testutil.Strings(lc["ignore_changes"]); !slices.Equal(got, []string{"desired_count"}) {
 			t.Errorf("service lifecycle.ignore_changes = %v, want [desired_count]", got)
 		}
 	})
@@ -419,13 +419,13 @@ func TestExecutionRole(t *testing.T) {
 	})
 	sts := statements(s, "execution_secret_policy_document")
 	arn := s.Ref("aws_secretsmanager_secret", "secret", "arn")
-	if len(sts) != 1 || !slices.Equal(asStrings(sts[0]["actions"]), []string{"secretsmanager:GetSecretValue"}) ||
-		!slices.Equal(asStrings(sts[0]["resources"]), []string{arn}) {
+	if len(sts) != 1 || !slices.Equal(testutil.Strings(sts[0]["actions"]), []string{"secretsmanager:GetSecretValue"}) ||
+		!slices.Equal(testutil.Strings(sts[0]["resources"]), []string{arn}) {
 		t.Errorf("execution secret policy = %v, want only GetSecretValue on %s", sts, arn)
 	}
 	// The twin: nothing in the execution role's own document is a wildcard.
 	for _, st := range sts {
-		if slices.Contains(asStrings(st["resources"]), "*") {
+		if slices.Contains(testutil.Strings(st["resources"]), "*") {
 			t.Errorf("execution secret policy grants %v on *", st["actions"])
 		}
 	}
@@ -450,7 +450,7 @@ func TestTaskRole(t *testing.T) {
 			})
 			var got []string
 			for _, st := range statements(s, "") {
-				for _, a := range asStrings(st["actions"]) {
+				for _, a := range testutil.Strings(st["actions"]) {
 					if strings.HasPrefix(a, "ssmmessages:") {
 						got = append(got, a)
 					}
@@ -478,7 +478,7 @@ func TestTrustPolicies(t *testing.T) {
 		testutil.AssertResource(t, base, "aws_iam_role", map[string]any{"name": role, "assume_role_policy": trust})
 	}
 	sts := statements(base, "ecs_tasks_assume_role")
-	if len(sts) != 1 || !slices.Equal(asStrings(sts[0]["actions"]), []string{"sts:AssumeRole"}) {
+	if len(sts) != 1 || !slices.Equal(testutil.Strings(sts[0]["actions"]), []string{"sts:AssumeRole"}) {
 		t.Errorf("trust statements = %v, want one sts:AssumeRole", sts)
 	}
 }
@@ -488,12 +488,12 @@ func TestTrustPolicies(t *testing.T) {
 func TestNoWildcards(t *testing.T) {
 	for _, s := range []*testutil.Synthesized{base, scaled, spot} {
 		for _, st := range statements(s, "") {
-			for _, a := range asStrings(st["actions"]) {
+			for _, a := range testutil.Strings(st["actions"]) {
 				if a == "*" || strings.HasSuffix(a, ":*") {
 					t.Errorf("wildcard action %s in %v", a, st)
 				}
 			}
-			if slices.Contains(asStrings(st["resources"]), "*") && st["sid"] != "EcsExecChannels" {
+			if slices.Contains(testutil.Strings(st["resources"]), "*") && st["sid"] != "EcsExecChannels" {
 				t.Errorf("statement %v grants on *", st)
 			}
 		}
@@ -574,13 +574,4 @@ func dataName(t *testing.T, s *testutil.Synthesized, part string) string {
 		t.Fatalf("policy documents named like %s: %v", part, found)
 	}
 	return found[0]
-}
-
-func asStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, len(list))
-	for i, x := range list {
-		out[i], _ = x.(string)
-	}
-	return out
 }

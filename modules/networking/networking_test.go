@@ -153,22 +153,13 @@ func TestFlowLogs(t *testing.T) {
 	testutil.AssertResource(t, perAZ, "aws_iam_role", map[string]any{"name": "proj-test-flow-logs"})
 	for _, doc := range perAZ.DataSources("aws_iam_policy_document") {
 		for _, st := range doc["statement"].([]any) {
-			for _, r := range asStrings(st.(map[string]any)["resources"]) {
+			for _, r := range testutil.Strings(st.(map[string]any)["resources"]) {
 				if r == "*" {
 					t.Errorf("flow log policy grants %v on *", st)
 				}
 			}
 		}
 	}
-}
-
-func asStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, len(list))
-	for i, x := range list {
-		out[i], _ = x.(string)
-	}
-	return out
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }

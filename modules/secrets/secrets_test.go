@@ -93,7 +93,7 @@ func TestPlaceholderVersion(t *testing.T) {
 func TestPlaceholderStages(t *testing.T) {
 	testutil.AssertResource(t, dev, "aws_secretsmanager_secret_version", map[string]any{"version_stages": []any{secrets.PlaceholderStage}})
 	testutil.RefuteResource(t, dev, "aws_secretsmanager_secret_version", map[string]any{"version_stages": []any{"AWSCURRENT"}})
-	stages := asStrings(placeholderVersion(t, dev)["version_stages"])
+	stages := testutil.Strings(placeholderVersion(t, dev)["version_stages"])
 	if !slices.Equal(stages, []string{"TERRAFORM_PLACEHOLDER"}) {
 		t.Errorf("version_stages = %v, want exactly [TERRAFORM_PLACEHOLDER]", stages)
 	}
@@ -101,7 +101,7 @@ func TestPlaceholderStages(t *testing.T) {
 
 func TestPlaceholderIgnoresChanges(t *testing.T) {
 	lc, _ := placeholderVersion(t, dev)["lifecycle"].(map[string]any)
-	got := asStrings(lc["ignore_changes"])
+	got := testutil.Strings(lc["ignore_changes"])
 	slices.Sort(got)
 	if want := []string{"secret_string", "version_stages"}; !slices.Equal(got, want) {
 		t.Errorf("lifecycle.ignore_changes = %v, want %v (secret_string alone lets the placeholder come back)", got, want)
@@ -126,12 +126,12 @@ func TestReadPolicy(t *testing.T) {
 			t.Fatalf("%s: %d statements, want 1", name, len(statements))
 		}
 		st := statements[0].(map[string]any)
-		actions := asStrings(st["actions"])
+		actions := testutil.Strings(st["actions"])
 		slices.Sort(actions)
 		if want := []string{"secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"}; !slices.Equal(actions, want) {
 			t.Errorf("actions = %v, want %v", actions, want)
 		}
-		if got := asStrings(st["resources"]); !slices.Equal(got, []string{arn}) {
+		if got := testutil.Strings(st["resources"]); !slices.Equal(got, []string{arn}) {
 			t.Errorf("resources = %v, want only %s", got, arn)
 		}
 		if st["effect"] != "Allow" {
@@ -159,13 +159,4 @@ func TestOutputs(t *testing.T) {
 			t.Errorf("output %s = %v, want %s", name, o["value"], w)
 		}
 	}
-}
-
-func asStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, len(list))
-	for i, x := range list {
-		out[i], _ = x.(string)
-	}
-	return out
 }
