@@ -56,11 +56,13 @@ type Network struct {
 	PublicSubnetCidrs  []string `json:"publicSubnetCidrs"`
 	PrivateSubnetCidrs []string `json:"privateSubnetCidrs"`
 	// BridgeEgressPorts are the TCP ports the bridge tasks may open to the
-	// internet (through NAT). Default: [443]. Add e.g. 5678 if your n8n API is
+	// internet (through NAT, or their own public IP). Default: [443]. Add e.g. 5678 if your n8n API is
 	// served over plain HTTP on its own port.
 	BridgeEgressPorts []int `json:"bridgeEgressPorts"`
-	// NatMode is "single" (one NAT gateway, cheap) or "perAz" (one per AZ,
-	// survives an AZ outage). Default: "perAz".
+	// NatMode is "perAz" (one NAT gateway per AZ, survives an AZ outage),
+	// "single" (one NAT gateway) or "none" (no NAT gateway: the tasks run in
+	// the public subnets with a public IP each; only where Protected is
+	// false). Default: "perAz".
 	NatMode string `json:"natMode"`
 	// FlowLogs sends VPC flow logs to CloudWatch Logs.
 	FlowLogs FlowLogs `json:"flowLogs"`
@@ -70,6 +72,7 @@ type Network struct {
 const (
 	NatSingle = "single"
 	NatPerAZ  = "perAz"
+	NatNone   = "none"
 )
 
 // FlowLogs configures VPC flow logs.
@@ -101,8 +104,9 @@ type Bridge struct {
 	NodeEnv string `json:"nodeEnv"`
 	// Environment adds plain container environment variables. Never secrets.
 	Environment map[string]string `json:"environment"`
-	// FargateSpot runs tasks on Fargate Spot (about 70% cheaper, can be
-	// interrupted). Only where Protected is false. Default: false.
+	// FargateSpot runs tasks on Fargate Spot (about 70% cheaper; AWS may stop
+	// a task with two minutes' warning). Only where Protected is false.
+	// Default: false (dev.json turns it on).
 	FargateSpot bool `json:"fargateSpot"`
 	// HealthCheckGracePeriodSeconds before ALB health checks count. Default: 120.
 	HealthCheckGracePeriodSeconds int `json:"healthCheckGracePeriodSeconds"`

@@ -90,7 +90,8 @@ func TestValidation(t *testing.T) {
 		{"subnet outside vpc", "", `{"network": {"publicSubnetCidrs": ["10.0.0.0/20", "10.1.0.0/20"], "privateSubnetCidrs": ["10.0.32.0/20", "10.0.48.0/20"]}}`, []string{"network.publicSubnetCidrs[1]: \"10.1.0.0/20\" does not fit inside network.vpcCidr \"10.0.0.0/16\""}},
 		{"overlapping subnets", "", `{"network": {"publicSubnetCidrs": ["10.0.0.0/20", "10.0.16.0/20"], "privateSubnetCidrs": ["10.0.8.0/24", "10.0.48.0/20"]}}`, []string{"network.privateSubnetCidrs[0]: \"10.0.8.0/24\" overlaps network.publicSubnetCidrs[0] \"10.0.0.0/20\""}},
 		{"only one subnet list", "", `{"network": {"publicSubnetCidrs": ["10.0.0.0/20", "10.0.16.0/20"]}}`, []string{"network.privateSubnetCidrs: needs one CIDR per AZ (two), got 0"}},
-		{"bad nat mode", "", `{"network": {"natMode": "double"}}`, []string{"network.natMode: \"double\" is not a NAT mode; valid: \"single\""}},
+		{"bad nat mode", "", `{"network": {"natMode": "double"}}`, []string{"network.natMode: \"double\" is not a NAT mode; valid: \"perAz\" (one NAT gateway per AZ), \"single\" (one NAT gateway) or \"none\""}},
+		{"no nat when protected", "", `{"network": {"natMode": "none"}}`, []string{"network.natMode: \"none\" puts the bridge tasks in public subnets with public IPs; allowed only where protected is false"}},
 		{"bad egress port", "", `{"network": {"bridgeEgressPorts": [443, 70000]}}`, []string{"network.bridgeEgressPorts[1]: 70000 is not a TCP port"}},
 		{"bad log retention", "", `{"logRetentionDays": 31}`, []string{"logRetentionDays: 31 is not a CloudWatch Logs retention; valid: 1, 3"}},
 		{"bad flow log retention", "", `{"network": {"flowLogs": {"retentionDays": 0}}}`, []string{"network.flowLogs.retentionDays: 0 is not"}},
@@ -150,6 +151,33 @@ func TestValidation(t *testing.T) {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error does not contain %q:\n%v", want, err)
 				}
+			}
+		})
+	}
+}
+
+// unprotected are the fields an unprotected file needs besides the minimal ones.
+const unprotected = `"protected": false, "secret": {"recoveryWindowDays": 0}, `
+
+// TestAccepts holds the valid twins of validation cases: settings allowed
+// in one place and refused in another must pass where they are allowed.
+func TestAccepts(t *testing.T) {
+	tests := []struct {
+		name  string
+		json  string
+		check func(*Environment) bool
+	}{
+		{"no nat when unprotected", `{` + unprotected + `"network": {"natMode": "none"}}`, func(e *Environment) bool { return e.Network.NatMode == NatNone }},
+		{"spot when unprotected", `{` + unprotected + `"bridge": {"fargateSpot": true}}`, func(e *Environment) bool { return e.Bridge.FargateSpot }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := Parse("environments/test.json", []byte(mergeMinimal(tt.json)))
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if !tt.check(env) {
+				t.Errorf("parsed %+v: the setting did not arrive", env)
 			}
 		})
 	}

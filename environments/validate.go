@@ -149,8 +149,14 @@ func (e *Environment) validateNetwork(p *problems) {
 
 	e.validateSubnets(p, vpc, err == nil && vpc.Masked() == vpc)
 
-	if n.NatMode != NatSingle && n.NatMode != NatPerAZ {
-		p.add("network.natMode", "%q is not a NAT mode; valid: %q (one NAT gateway) or %q (one per AZ)", n.NatMode, NatSingle, NatPerAZ)
+	switch n.NatMode {
+	case NatSingle, NatPerAZ:
+	case NatNone:
+		if e.Protected {
+			p.add("network.natMode", "%q puts the bridge tasks in public subnets with public IPs; allowed only where protected is false (use %q or %q)", NatNone, NatSingle, NatPerAZ)
+		}
+	default:
+		p.add("network.natMode", "%q is not a NAT mode; valid: %q (one NAT gateway per AZ), %q (one NAT gateway) or %q (no NAT gateway, tasks in public subnets; unprotected environments only)", n.NatMode, NatPerAZ, NatSingle, NatNone)
 	}
 	if len(n.BridgeEgressPorts) == 0 {
 		p.add("network.bridgeEgressPorts", "must list at least one port (443 for the Anthropic API and AWS endpoints)")

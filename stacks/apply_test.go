@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/testutil"
 )
 
@@ -29,7 +30,7 @@ func applyChecks(s *stackOutput) []testutil.StateCheck {
 		eq(addr("aws_secretsmanager_secret", "secret")+".recovery_window_in_days", fmt.Sprint(recovery)),
 		eq(addr("aws_ecr_repository", "repository")+".force_delete", fmt.Sprint(!env.Protected)),
 		eq(addr("aws_s3_bucket", "frontend_bucket")+".force_destroy", fmt.Sprint(!env.Protected)),
-		eq(addr("aws_ecs_service", "service")+".network_configuration[0].assign_public_ip", "false"),
+		eq(addr("aws_ecs_service", "service")+".network_configuration[0].assign_public_ip", fmt.Sprint(env.Network.NatMode == environments.NatNone)),
 		eq(addr("aws_cloudfront_distribution", "distribution")+".default_root_object", `"index.html"`),
 	}
 }

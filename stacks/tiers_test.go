@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/frontend"
 )
@@ -64,8 +65,9 @@ func TestPlanResourceCounts(t *testing.T) {
 		counts map[string]int
 	}{
 		{"dev", map[string]int{
-			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 1, "aws_eip": 1,
-			"aws_route_table": 3, "aws_route": 3, "aws_route_table_association": 4,
+			// natMode "none": no NAT gateway, no Elastic IP, no private route out.
+			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 0, "aws_eip": 0,
+			"aws_route_table": 3, "aws_route": 1, "aws_route_table_association": 4,
 			"aws_default_security_group": 1, "aws_security_group": 2, "aws_flow_log": 0,
 			"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,
 			"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
@@ -157,9 +159,14 @@ func TestPlanBridgeService(t *testing.T) {
 			if !env.Bridge.Autoscaling.Enabled {
 				expect(t, "service", svc, map[string]any{"desired_count": env.Bridge.DesiredCount})
 			}
-			expect(t, "network", block(svc, "network_configuration"), map[string]any{"assign_public_ip": false})
+			noNat := env.Network.NatMode == environments.NatNone
+			expect(t, "network", block(svc, "network_configuration"), map[string]any{"assign_public_ip": noNat})
 			expect(t, "circuit breaker", block(svc, "deployment_circuit_breaker"), map[string]any{"enable": true, "rollback": true})
-			expect(t, "capacity", block(svc, "capacity_provider_strategy"), map[string]any{"capacity_provider": "FARGATE"})
+			provider := "FARGATE"
+			if env.Bridge.FargateSpot {
+				provider = "FARGATE_SPOT"
+			}
+			expect(t, "capacity", block(svc, "capacity_provider_strategy"), map[string]any{"capacity_provider": provider})
 			expect(t, "load balancer", block(svc, "load_balancer"), map[string]any{"container_name": "bridge", "container_port": 3000})
 
 			td := one(t, name, "aws_ecs_task_definition")
@@ -174,6 +181,33 @@ func TestPlanBridgeService(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDevIsCheap pins what makes dev cheap, so a change to dev.json that
+// brings back NAT or on-demand tasks fails here, not on the bill.
+func TestDevIsCheap(t *testing.T) {
+	dev := stack(t, "dev")
+	if dev.env.Network.NatMode != environments.NatNone || !dev.env.Bridge.FargateSpot || dev.env.Protected {
+		t.Fatalf("dev: natMode %q, fargateSpot %v, protected %v; want none, true, false",
+			dev.env.Network.NatMode, dev.env.Bridge.FargateSpot, dev.env.Protected)
+	}
+	// The tasks sit in the public subnets: the service names them.
+	subnets := ""
+	for _, svc := range dev.Resources("aws_ecs_service") {
+		subnets = fmt.Sprint(svc["network_configuration"])
+	}
+	for _, az := range dev.env.Network.AvailabilityZones {
+		if !strings.Contains(subnets, "public_subnet_"+az) || strings.Contains(subnets, "private_subnet_"+az) {
+			t.Errorf("dev service subnets %s, want the public subnet of %s", subnets, az)
+		}
+	}
+	prodSubnets := ""
+	for _, svc := range stack(t, "prod").Resources("aws_ecs_service") {
+		prodSubnets = fmt.Sprint(svc["network_configuration"])
+	}
+	if strings.Contains(prodSubnets, "public_subnet_") || !strings.Contains(prodSubnets, "private_subnet_") {
+		t.Errorf("prod service subnets %s, want the private subnets", prodSubnets)
 	}
 }
 

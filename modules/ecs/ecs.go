@@ -109,8 +109,14 @@ type Props struct {
 	// drain; 2 to 120 (the Fargate maximum). Default: 120.
 	StopTimeoutSeconds int
 
-	// SubnetIDs the tasks run in: the private subnets. Required.
+	// SubnetIDs the tasks run in: the private subnets, or the public ones
+	// when the VPC has no NAT gateway. Required.
 	SubnetIDs *[]*string
+	// AssignPublicIP gives each task a public IP: needed in a public subnet
+	// without NAT, where it is the tasks' only way to ECR, Secrets Manager and
+	// the Anthropic API. Inbound traffic is still what SecurityGroupID allows.
+	// Default: false.
+	AssignPublicIP bool
 	// SecurityGroupID of the tasks (the app port from the ALB only). Required.
 	SecurityGroupID *string
 	// TargetGroupArn the service registers its tasks with. Required.
@@ -281,7 +287,7 @@ func New(scope constructs.Construct, id string, props Props) *Service {
 		NetworkConfiguration: &ecsservice.EcsServiceNetworkConfiguration{
 			Subnets:        props.SubnetIDs,
 			SecurityGroups: &[]*string{props.SecurityGroupID},
-			AssignPublicIp: jsii.Bool(false),
+			AssignPublicIp: jsii.Bool(props.AssignPublicIP),
 		},
 		LoadBalancer: &[]*ecsservice.EcsServiceLoadBalancer{{
 			TargetGroupArn: props.TargetGroupArn,

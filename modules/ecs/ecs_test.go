@@ -23,7 +23,8 @@ import (
 //   - base: defaults, on-demand Fargate, no exec, no autoscaling;
 //   - scaled: ARM64, 50 GiB, exec, Container Insights, extra environment,
 //     autoscaling;
-//   - spot: Fargate Spot.
+//   - spot: Fargate Spot, in public subnets with public IPs (as dev runs
+//     without NAT).
 var base, scaled, spot *testutil.Synthesized
 
 func TestMain(m *testing.M) {
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 			},
 			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
 		})
-		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true})
+		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true})
 	})
 }
 
@@ -47,7 +48,12 @@ func TestMain(m *testing.M) {
 // stack wires: image, secret, subnets, security group, target group, listener.
 func synth(p ecs.Props) *testutil.Synthesized {
 	stack := testutil.NewStack()
+	natMode := networking.NatSingle
+	if p.AssignPublicIP {
+		natMode = networking.NatNone
+	}
 	net := networking.New(stack, "networking", networking.Props{
+		NatMode:            natMode,
 		NamePrefix:         "proj-test",
 		CidrBlock:          "10.0.0.0/16",
 		AvailabilityZones:  []string{"us-east-1a", "us-east-1b"},
@@ -75,7 +81,7 @@ func synth(p ecs.Props) *testutil.Synthesized {
 	p.SecretArn = secret.Arn
 	p.SecretValueFrom = secret.ApiKeyValueFrom
 	p.SecretReadPolicyJSON = secret.ReadPolicyJSON
-	p.SubnetIDs = net.PrivateSubnetIDs
+	p.SubnetIDs = net.TaskSubnetIDs
 	p.SecurityGroupID = net.BridgeSecurityGroupID
 	p.TargetGroupArn = tg.Arn()
 	p.DependsOn = []cdktf.ITerraformDependable{listener}
@@ -315,6 +321,17 @@ func TestService(t *testing.T) {
 	})
 	testutil.RefuteResource(t, spot, "aws_ecs_service", map[string]any{
 		"capacity_provider_strategy": []any{map[string]any{"capacity_provider": "FARGATE", "weight": 1}},
+	})
+	// Without NAT: public subnets, a public IP, and still only the bridge group.
+	testutil.AssertResource(t, spot, "aws_ecs_service", map[string]any{
+		"network_configuration": map[string]any{
+			"subnets": []any{
+				spot.Ref("aws_subnet", "public_subnet_us-east-1a", "id"),
+				spot.Ref("aws_subnet", "public_subnet_us-east-1b", "id"),
+			},
+			"security_groups":  []any{spot.Ref("aws_security_group", "bridge_security_group", "id")},
+			"assign_public_ip": true,
+		},
 	})
 	for _, s := range []*testutil.Synthesized{base, spot} {
 		for n, svc := range s.Resources("aws_ecs_service") {

@@ -1,10 +1,17 @@
 // Package networking defines the VPC the bridge runs in: public and private
 // subnets in two AZs, NAT, routing, security groups and optional flow logs.
+//
+// Where the tasks run follows the NAT mode: in the private subnets behind NAT
+// gateways, or, with NatNone, in the public subnets with a public IP each (no
+// NAT gateway, no Elastic IP). Either way only the ALB's security group may
+// reach them; the public IP only gives them a way out.
 package networking
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -41,9 +48,12 @@ type Props struct {
 	// PublicSubnetCidrs and PrivateSubnetCidrs, one per AZ, in AZ order.
 	PublicSubnetCidrs  []string
 	PrivateSubnetCidrs []string
-	// NatPerAZ puts a NAT gateway in each AZ (private subnets route to their
-	// own AZ's gateway); otherwise one NAT gateway in the first AZ serves both.
-	NatPerAZ bool
+	// NatMode is NatPerAZ (a NAT gateway in each AZ; private subnets route to
+	// their own AZ's gateway), NatSingle (one NAT gateway in the first AZ
+	// serves both) or NatNone (no NAT gateway: tasks run in the public
+	// subnets with a public IP; the private subnets stay, without a route
+	// out, so switching modes never replaces a subnet). Default: NatPerAZ.
+	NatMode string
 	// AppPort is the bridge container's port. Default: 3000.
 	AppPort int
 	// AlbAllowedCidrs may reach the ALB on 80 and 443. Default: ["0.0.0.0/0"].
@@ -55,13 +65,24 @@ type Props struct {
 	// 443 when the ALB has a certificate, else 80. Default: 80.
 	CloudFrontOriginPort int
 	// BridgeEgressPorts are the TCP ports tasks may reach on the internet
-	// (through NAT). Default: [443] (Anthropic API, ECR, Secrets Manager, logs).
+	// (through NAT, or with NatNone their own public IP). Default: [443]
+	// (Anthropic API, ECR, Secrets Manager, logs).
 	BridgeEgressPorts []int
 	// FlowLogs sends all VPC traffic records to a CloudWatch log group.
 	FlowLogs bool
 	// FlowLogRetentionDays of that log group. Default: 30.
 	FlowLogRetentionDays int
 }
+
+// NAT modes: how the bridge tasks reach the internet.
+const (
+	NatPerAZ  = "perAz"
+	NatSingle = "single"
+	NatNone   = "none"
+)
+
+// NatModes lists every NatMode.
+var NatModes = []string{NatPerAZ, NatSingle, NatNone}
 
 // Networking is the VPC with its subnets, routing and security groups.
 type Networking struct {
@@ -75,6 +96,13 @@ type Networking struct {
 	BridgeSecurityGroupID *string
 	// NatGatewayCount is how many NAT gateways (and Elastic IPs) were made.
 	NatGatewayCount int
+	// TaskSubnetIDs are the subnets the bridge tasks run in: the private
+	// subnets, or the public ones with NatNone.
+	TaskSubnetIDs *[]*string
+	// TasksNeedPublicIP is true with NatNone: without a NAT gateway a task in
+	// a public subnet reaches the internet (ECR, Secrets Manager, the
+	// Anthropic API) only with a public IP of its own.
+	TasksNeedPublicIP bool
 }
 
 // New defines the networking resources under scope.
@@ -82,6 +110,9 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 	props = withDefaults(props)
 	if len(props.AvailabilityZones) != 2 || len(props.PublicSubnetCidrs) != 2 || len(props.PrivateSubnetCidrs) != 2 {
 		panic("networking: need two AZs and two public and two private subnet CIDRs")
+	}
+	if !slices.Contains(NatModes, props.NatMode) {
+		panic(fmt.Sprintf("networking: NatMode %q must be one of %s", props.NatMode, strings.Join(NatModes, ", ")))
 	}
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	n := &Networking{Construct: c}
@@ -132,7 +163,8 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 			AvailabilityZone: jsii.String(az),
 			CidrBlock:        jsii.String(props.PublicSubnetCidrs[i]),
 			// Nothing launched here needs a public IP by default: the ALB
-			// gets its own, NAT gateways use Elastic IPs.
+			// gets its own, NAT gateways use Elastic IPs, and with NatNone
+			// the ECS service asks for one per task (assign_public_ip).
 			MapPublicIpOnLaunch: jsii.Bool(false),
 			Tags:                name("public-" + az),
 		})
@@ -142,7 +174,7 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 		})
 		publicIDs = append(publicIDs, pub.Id())
 
-		if i == 0 || props.NatPerAZ {
+		if props.NatMode == NatPerAZ || props.NatMode == NatSingle && i == 0 {
 			ip := eip.NewEip(c, jsii.String("nat_eip_"+az), &eip.EipConfig{
 				Domain: jsii.String("vpc"),
 				Tags:   name("nat-" + az),
@@ -154,8 +186,6 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 				DependsOn:    &[]cdktf.ITerraformDependable{igw},
 			}))
 		}
-		nat := nats[len(nats)-1]
-
 		priv := subnet.NewSubnet(c, jsii.String("private_subnet_"+az), &subnet.SubnetConfig{
 			VpcId:            v.Id(),
 			AvailabilityZone: jsii.String(az),
@@ -166,11 +196,13 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 			VpcId: v.Id(),
 			Tags:  name("private-" + az),
 		})
-		route.NewRoute(c, jsii.String("private_nat_route_"+az), &route.RouteConfig{
-			RouteTableId:         rt.Id(),
-			DestinationCidrBlock: jsii.String("0.0.0.0/0"),
-			NatGatewayId:         nat.Id(),
-		})
+		if len(nats) > 0 {
+			route.NewRoute(c, jsii.String("private_nat_route_"+az), &route.RouteConfig{
+				RouteTableId:         rt.Id(),
+				DestinationCidrBlock: jsii.String("0.0.0.0/0"),
+				NatGatewayId:         nats[len(nats)-1].Id(),
+			})
+		}
 		routetableassociation.NewRouteTableAssociation(c, jsii.String("private_route_table_association_"+az), &routetableassociation.RouteTableAssociationConfig{
 			SubnetId:     priv.Id(),
 			RouteTableId: rt.Id(),
@@ -180,6 +212,11 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 	n.PublicSubnetIDs = &publicIDs
 	n.PrivateSubnetIDs = &privateIDs
 	n.NatGatewayCount = len(nats)
+	n.TaskSubnetIDs = n.PrivateSubnetIDs
+	if props.NatMode == NatNone {
+		n.TaskSubnetIDs = n.PublicSubnetIDs
+		n.TasksNeedPublicIP = true
+	}
 
 	n.defineSecurityGroups(c, v, props, name)
 	if props.FlowLogs {
@@ -244,13 +281,18 @@ func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, pro
 		ToPort:                    jsii.Number(props.AppPort),
 		ReferencedSecurityGroupId: alb.Id(),
 	})
+	via := "through NAT"
+	if props.NatMode == NatNone {
+		via = "from the task's public IP"
+	}
 	for _, port := range props.BridgeEgressPorts {
 		// The bridge calls the Anthropic API, ECR, Secrets Manager, CloudWatch
 		// Logs and the user's n8n, whose addresses are not fixed: the
-		// destination must be the internet (via NAT); the ports are limited.
+		// destination must be the internet (via NAT, or with NatNone the
+		// task's public IP); the ports are limited.
 		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, jsii.String("bridge_egress_"+strconv.Itoa(port)), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
 			SecurityGroupId: bridge.Id(),
-			Description:     jsii.String(fmt.Sprintf("port %d to the internet through NAT", port)),
+			Description:     jsii.String(fmt.Sprintf("port %d to the internet %s", port, via)),
 			IpProtocol:      jsii.String("tcp"),
 			FromPort:        jsii.Number(port),
 			ToPort:          jsii.Number(port),
@@ -294,6 +336,7 @@ func defineFlowLogs(c constructs.Construct, v vpc.Vpc, props Props, name func(st
 }
 
 func withDefaults(p Props) Props {
+	defaults.Set(&p.NatMode, NatPerAZ)
 	defaults.Set(&p.AppPort, 3000)
 	if len(p.AlbAllowedCidrs) == 0 {
 		p.AlbAllowedCidrs = []string{"0.0.0.0/0"}

@@ -1,6 +1,7 @@
 package networking_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -8,29 +9,33 @@ import (
 	"github.com/n8n-builder/infra/modules/networking"
 )
 
-// Two synthesized variants, built once: single NAT without flow logs, and
-// NAT per AZ with flow logs and a restricted ALB allow-list.
-var single, perAZ *testutil.Synthesized
+// Three synthesized variants, built once: single NAT without flow logs, NAT
+// per AZ with flow logs and a restricted ALB allow-list, and no NAT.
+var single, perAZ, noNat *testutil.Synthesized
+
+// nets keeps the constructs' outputs of the variants.
+var nets = map[string]*networking.Networking{}
 
 func TestMain(m *testing.M) {
 	testutil.Main(m, func() {
-		single = synth(networking.Props{})
-		perAZ = synth(networking.Props{
-			NatPerAZ: true, FlowLogs: true, FlowLogRetentionDays: 90,
+		single = synth("single", networking.Props{NatMode: networking.NatSingle})
+		noNat = synth("none", networking.Props{NatMode: networking.NatNone})
+		perAZ = synth("perAZ", networking.Props{
+			FlowLogs: true, FlowLogRetentionDays: 90,
 			AlbAllowedCidrs:        []string{"203.0.113.0/24", "198.51.100.7/32"},
 			CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443,
 		})
 	})
 }
 
-func synth(p networking.Props) *testutil.Synthesized {
+func synth(name string, p networking.Props) *testutil.Synthesized {
 	p.NamePrefix = "proj-test"
 	p.CidrBlock = "10.0.0.0/16"
 	p.AvailabilityZones = []string{"us-east-1a", "us-east-1b"}
 	p.PublicSubnetCidrs = []string{"10.0.0.0/20", "10.0.16.0/20"}
 	p.PrivateSubnetCidrs = []string{"10.0.32.0/20", "10.0.48.0/20"}
 	stack := testutil.NewStack()
-	networking.New(stack, "net", p)
+	nets[name] = networking.New(stack, "net", p)
 	return testutil.Synth(stack)
 }
 
@@ -60,7 +65,7 @@ func TestNatGateways(t *testing.T) {
 		name string
 		s    *testutil.Synthesized
 		want int
-	}{{"single", single, 1}, {"perAZ", perAZ, 2}}
+	}{{"single", single, 1}, {"perAZ", perAZ, 2}, {"none", noNat, 0}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.s.Count("aws_nat_gateway"); got != tt.want {
@@ -97,6 +102,65 @@ func TestPrivateRoutesUseSameAZNat(t *testing.T) {
 			t.Errorf("single NAT: %s routes to %v, want the one NAT gateway", name, route["nat_gateway_id"])
 		}
 	}
+}
+
+// Without NAT the private subnets keep their route tables but get no route
+// out, and the tasks go to the public subnets with a public IP.
+func TestNoNat(t *testing.T) {
+	for name, route := range noNat.Resources("aws_route") {
+		if route["nat_gateway_id"] != nil {
+			t.Errorf("%s routes to NAT gateway %v", name, route["nat_gateway_id"])
+		}
+	}
+	if got := noNat.Count("aws_route"); got != 1 {
+		t.Errorf("%d routes, want 1 (public subnets to the internet gateway)", got)
+	}
+	if got := single.Count("aws_route"); got != 3 {
+		t.Errorf("single NAT: %d routes, want 3 (the check above must see private routes when there are some)", got)
+	}
+	if got := noNat.Count("aws_subnet"); got != 4 {
+		t.Errorf("%d subnets, want 4: the private subnets stay", got)
+	}
+	testutil.RefuteResource(t, noNat, "aws_subnet", map[string]any{"map_public_ip_on_launch": true})
+	for name, want := range map[string]struct {
+		subnets  *[]*string
+		publicIP bool
+	}{
+		"none":   {nets["none"].PublicSubnetIDs, true},
+		"single": {nets["single"].PrivateSubnetIDs, false},
+		"perAZ":  {nets["perAZ"].PrivateSubnetIDs, false},
+	} {
+		n := nets[name]
+		if n.TaskSubnetIDs != want.subnets || n.TasksNeedPublicIP != want.publicIP {
+			t.Errorf("%s: tasks in %v (public IP %v), want %v (public IP %v)", name, n.TaskSubnetIDs, n.TasksNeedPublicIP, want.subnets, want.publicIP)
+		}
+	}
+}
+
+// The bridge accepts only the ALB in every mode: a public IP adds a way out,
+// never a way in.
+func TestNoNatKeepsBridgeIngressToTheAlb(t *testing.T) {
+	testutil.AssertResource(t, noNat, "aws_vpc_security_group_ingress_rule", map[string]any{
+		"from_port": 3000, "to_port": 3000,
+		"security_group_id":            noNat.Ref("aws_security_group", "bridge_security_group", "id"),
+		"referenced_security_group_id": noNat.Ref("aws_security_group", "alb_security_group", "id"),
+	})
+	for name, rule := range noNat.Resources("aws_vpc_security_group_ingress_rule") {
+		if rule["security_group_id"] == noNat.Ref("aws_security_group", "bridge_security_group", "id") && rule["referenced_security_group_id"] != noNat.Ref("aws_security_group", "alb_security_group", "id") {
+			t.Errorf("bridge ingress %s is not from the ALB's group: %v", name, rule)
+		}
+	}
+	testutil.AssertResource(t, noNat, "aws_vpc_security_group_egress_rule", map[string]any{"from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0",
+		"security_group_id": noNat.Ref("aws_security_group", "bridge_security_group", "id")})
+}
+
+func TestUnknownNatModePanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil || !contains(fmt.Sprint(r), `NatMode "double"`) {
+			t.Errorf("recovered %v, want a panic naming NatMode", r)
+		}
+	}()
+	synth("bad", networking.Props{NatMode: "double"})
 }
 
 func TestPublicRouteToInternetGateway(t *testing.T) {
