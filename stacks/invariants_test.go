@@ -3,6 +3,7 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,14 +11,19 @@ import (
 	"github.com/n8n-builder/infra/modules/secrets"
 )
 
-// starResourceSids are the only statements allowed to name Resource "*",
-// because AWS offers nothing narrower for their actions.
-var starResourceSids = map[string]string{
-	"EcsExecChannels": "ssmmessages:* channel actions have no resource-level permissions",
+// starResourceActions are the only actions an Allow statement may grant on
+// Resource "*", each because AWS offers no resource to scope it to. A
+// statement on "*" must hold nothing but these.
+var starResourceActions = map[string]string{
+	"ecr:GetAuthorizationToken":        "the registry login token is per account and region (execution role, image pull)",
+	"ssmmessages:CreateControlChannel": "ECS Exec channels have no resource-level permissions",
+	"ssmmessages:CreateDataChannel":    "ECS Exec channels have no resource-level permissions",
+	"ssmmessages:OpenControlChannel":   "ECS Exec channels have no resource-level permissions",
+	"ssmmessages:OpenDataChannel":      "ECS Exec channels have no resource-level permissions",
 }
 
 // iamProblems lists the Allow statements of the policy documents in s that
-// grant a wildcard action, or "*" resources outside starResourceSids.
+// grant a wildcard action, or other actions than starResourceActions on "*".
 func iamProblems(s *testutil.Synthesized) []string {
 	var out []string
 	for name, doc := range s.DataSources("aws_iam_policy_document") {
@@ -28,8 +34,8 @@ func iamProblems(s *testutil.Synthesized) []string {
 				continue // a Deny may be broad: it only takes away
 			}
 			where := fmt.Sprintf("%s statement %d (%v)", name, i, st["sid"])
-			for _, a := range strings.Fields(fmt.Sprint(st["actions"], st["not_actions"])) {
-				a = strings.Trim(a, "[]")
+			actions := append(testutil.Strings(st["actions"]), testutil.Strings(st["not_actions"])...)
+			for _, a := range actions {
 				if strings.Contains(a, "*") {
 					out = append(out, where+": wildcard action "+a)
 				}
@@ -37,9 +43,12 @@ func iamProblems(s *testutil.Synthesized) []string {
 			if _, ok := st["not_actions"]; ok {
 				out = append(out, where+": NotAction in an Allow grants everything else")
 			}
-			for _, r := range strings.Fields(strings.Trim(fmt.Sprint(st["resources"]), "[]")) {
-				if r == "*" && starResourceSids[fmt.Sprint(st["sid"])] == "" {
-					out = append(out, where+": resource \"*\"")
+			if !slices.Contains(testutil.Strings(st["resources"]), "*") {
+				continue
+			}
+			for _, a := range actions {
+				if starResourceActions[a] == "" {
+					out = append(out, where+": "+a+" on resource \"*\"")
 				}
 			}
 		}
@@ -65,15 +74,27 @@ func TestNoWildcardIAMCatches(t *testing.T) {
 		"b": {"statement": [{"effect": "Allow", "actions": ["*"], "resources": ["*"]}]},
 		"c": {"statement": [{"effect": "Allow", "actions": ["secretsmanager:GetSecretValue"], "resources": ["*"]}]},
 		"d": {"statement": [{"effect": "Allow", "actions": ["ecs:Describe*"], "resources": ["arn:aws:ecs:::x"]}]},
-		"e": {"statement": [{"effect": "Deny", "actions": ["s3:*"], "resources": ["*"]}]}}}}`))
+		"e": {"statement": [{"effect": "Deny", "actions": ["s3:*"], "resources": ["*"]}]},
+		"f": {"statement": [{"effect": "Allow", "actions": ["ecr:GetAuthorizationToken", "ecr:BatchGetImage"], "resources": ["*"]}]},
+		"g": {"statement": [{"effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]}]}}}}`))
 	got := iamProblems(bad)
-	if len(got) != 5 {
-		t.Errorf("flagged %d problems, want 5 (s3:*, *, two star resources, Describe*):\n%s", len(got), strings.Join(got, "\n"))
+	want := []string{
+		"a statement 0 (<nil>): wildcard action s3:*",
+		"b statement 0 (<nil>): * on resource \"*\"",
+		"b statement 0 (<nil>): wildcard action *",
+		"c statement 0 (<nil>): secretsmanager:GetSecretValue on resource \"*\"",
+		"d statement 0 (<nil>): wildcard action ecs:Describe*",
+		"f statement 0 (<nil>): ecr:BatchGetImage on resource \"*\"",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("flagged:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
 // TestInlinePoliciesComeFromDocuments: every inline policy is one of the
-// checked documents, and the only managed policy is ECS's execution policy.
+// checked documents, and no managed policy is attached (AWS's managed
+// policies, such as AmazonECSTaskExecutionRolePolicy, grant on "*").
 func TestInlinePoliciesComeFromDocuments(t *testing.T) {
 	for name, s := range synthesized {
 		for rp, p := range s.Resources("aws_iam_role_policy") {
@@ -82,10 +103,75 @@ func TestInlinePoliciesComeFromDocuments(t *testing.T) {
 			}
 		}
 		for ra, a := range s.Resources("aws_iam_role_policy_attachment") {
-			if a["policy_arn"] != "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" {
-				t.Errorf("%s: %s attaches %v", name, ra, a["policy_arn"])
+			t.Errorf("%s: %s attaches the managed policy %v", name, ra, a["policy_arn"])
+		}
+		for ra, r := range s.Resources("aws_iam_role") {
+			if _, ok := r["managed_policy_arns"]; ok {
+				t.Errorf("%s: %s has managed_policy_arns %v", name, ra, r["managed_policy_arns"])
 			}
 		}
+	}
+}
+
+// trustProblems lists the roles whose trust policy is not a policy document
+// with an aws:SourceAccount condition on every statement (confused deputy).
+func trustProblems(s *testutil.Synthesized) []string {
+	var out []string
+	docs := s.DataSources("aws_iam_policy_document")
+	for ra, r := range s.Resources("aws_iam_role") {
+		ref := fmt.Sprint(r["assume_role_policy"])
+		doc, ok := docs[strings.TrimSuffix(strings.TrimPrefix(ref, "${data.aws_iam_policy_document."), ".json}")]
+		if !ok {
+			out = append(out, ra+": trust policy "+ref+" is not a policy document")
+			continue
+		}
+		for i, st := range doc["statement"].([]any) {
+			conds, _ := st.(map[string]any)["condition"].([]any)
+			found := false
+			for _, c := range conds {
+				c := c.(map[string]any)
+				found = found || (c["test"] == "StringEquals" && c["variable"] == "aws:SourceAccount" && len(testutil.Strings(c["values"])) == 1)
+			}
+			if !found {
+				out = append(out, fmt.Sprintf("%s: trust statement %d has no aws:SourceAccount condition", ra, i))
+			}
+		}
+	}
+	return out
+}
+
+func TestTrustPoliciesNameTheAccount(t *testing.T) {
+	for name, s := range synthesized {
+		if n := s.Count("aws_iam_role"); n < 2 {
+			t.Errorf("%s: only %d roles; the check did not see the stack", name, n)
+		}
+		for _, p := range trustProblems(s.Synthesized) {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+}
+
+// TestTrustPoliciesNameTheAccountCatches is the failing twin.
+func TestTrustPoliciesNameTheAccountCatches(t *testing.T) {
+	bad := testutil.Parse([]byte(`{
+		"data": {"aws_iam_policy_document": {
+			"open": {"statement": [{"actions": ["sts:AssumeRole"], "principals": [{"type": "Service", "identifiers": ["ecs-tasks.amazonaws.com"]}]}]},
+			"arn_only": {"statement": [{"actions": ["sts:AssumeRole"], "condition": [{"test": "ArnLike", "variable": "aws:SourceArn", "values": ["arn:aws:ecs:*:*:*"]}]}]},
+			"ok": {"statement": [{"actions": ["sts:AssumeRole"], "condition": [{"test": "StringEquals", "variable": "aws:SourceAccount", "values": ["123456789012"]}]}]}}},
+		"resource": {"aws_iam_role": {
+			"a": {"assume_role_policy": "${data.aws_iam_policy_document.open.json}"},
+			"b": {"assume_role_policy": "${data.aws_iam_policy_document.arn_only.json}"},
+			"c": {"assume_role_policy": "{\"Statement\": []}"},
+			"d": {"assume_role_policy": "${data.aws_iam_policy_document.ok.json}"}}}}`))
+	got := trustProblems(bad)
+	slices.Sort(got)
+	want := []string{
+		"a: trust statement 0 has no aws:SourceAccount condition",
+		"b: trust statement 0 has no aws:SourceAccount condition",
+		`c: trust policy {"Statement": []} is not a policy document`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("flagged:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

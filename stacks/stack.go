@@ -76,9 +76,16 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		ForceDestroyLogs:   !env.Protected,
 	})
 
-	image := env.Bridge.Image
-	if image == "" {
-		image = *repo.RepositoryURL + ":" + env.Bridge.ImageTag
+	// The execution role may pull from the repository the image is in: this
+	// stack's, or another private ECR repository named by bridge.image (whose
+	// repository policy must then let this account pull). An image outside
+	// ECR gets no ECR permission: public registries need none.
+	image, imageRepo := *repo.RepositoryURL+":"+env.Bridge.ImageTag, repo.RepositoryArn
+	if env.Bridge.Image != "" {
+		image, imageRepo = env.Bridge.Image, nil
+		if arn := ecr.RepositoryArnOf(env.Bridge.Image); arn != "" {
+			imageRepo = jsii.String(arn)
+		}
 	}
 	b := env.Bridge
 	svc := ecs.New(stack, "ecs", ecs.Props{
@@ -89,6 +96,7 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		Architecture:                  b.Architecture,
 		EphemeralStorageGiB:           b.EphemeralStorageGiB,
 		Image:                         jsii.String(image),
+		ImageRepositoryArn:            imageRepo,
 		ContainerPort:                 bridgePort,
 		NodeEnv:                       b.NodeEnv,
 		Environment:                   b.Environment,

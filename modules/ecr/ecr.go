@@ -5,6 +5,7 @@ package ecr
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -164,4 +165,19 @@ func (p Props) withDefaults() Props {
 	defaults.Set(&p.UntaggedExpiryDays, 7)
 	defaults.Set(&p.KeepTaggedImages, 30)
 	return p
+}
+
+// privateImage matches an image in a private ECR registry:
+// <account>.dkr.ecr[-fips].<region>.amazonaws.com/<repository>[:tag|@digest].
+var privateImage = regexp.MustCompile(`^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com/([a-z0-9][a-z0-9._/-]*)(?:[:@].*)?$`)
+
+// RepositoryArnOf returns the ARN of the private ECR repository an image
+// reference points into, or "" when the image is not in a private ECR
+// registry (Docker Hub, ghcr.io, public.ecr.aws: pulled without IAM).
+func RepositoryArnOf(image string) string {
+	m := privateImage.FindStringSubmatch(image)
+	if m == nil {
+		return ""
+	}
+	return "arn:aws:ecr:" + m[2] + ":" + m[1] + ":repository/" + m[3]
 }

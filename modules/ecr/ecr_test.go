@@ -120,3 +120,20 @@ func TestNewPanicsWithoutName(t *testing.T) {
 	}()
 	ecr.New(testutil.NewStack(), "ecr", ecr.Props{})
 }
+
+func TestRepositoryArnOf(t *testing.T) {
+	for _, tt := range []struct{ image, want string }{
+		{"123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/bridge:1.2.3", "arn:aws:ecr:eu-west-1:123456789012:repository/team/bridge"},
+		{"123456789012.dkr.ecr.us-east-1.amazonaws.com/bridge@sha256:abc", "arn:aws:ecr:us-east-1:123456789012:repository/bridge"},
+		{"123456789012.dkr.ecr-fips.us-east-1.amazonaws.com/bridge", "arn:aws:ecr:us-east-1:123456789012:repository/bridge"},
+		// Not a private ECR registry: no repository, no IAM grant.
+		{"public.ecr.aws/example/bridge:1", ""},
+		{"ghcr.io/org/bridge:1.2.3", ""},
+		{"node:20", ""},
+		{"123456789012.dkr.ecr.us-east-1.amazonaws.com.evil.example/bridge", ""},
+	} {
+		if got := ecr.RepositoryArnOf(tt.image); got != tt.want {
+			t.Errorf("RepositoryArnOf(%q) = %q, want %q", tt.image, got, tt.want)
+		}
+	}
+}

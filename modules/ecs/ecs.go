@@ -22,7 +22,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecstaskdefinition"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrole"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicyattachment"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/internal/defaults"
@@ -65,6 +64,11 @@ type Props struct {
 	// Image is the full image reference, e.g. the repository URL token
 	// + ":" + tag. Required.
 	Image *string
+	// ImageRepositoryArn is the ARN of the ECR repository Image is pulled
+	// from: the execution role may pull from it alone (plus
+	// ecr:GetAuthorizationToken, which has no resource). Default: nil, an
+	// image outside ECR (a public registry): no ECR permission at all.
+	ImageRepositoryArn *string
 	// ContainerPort the bridge listens on (also the PORT variable). Default: 3000.
 	ContainerPort int
 	// NodeEnv is the container's NODE_ENV. Default: "production".
@@ -243,7 +247,7 @@ func New(scope constructs.Construct, id string, props Props) *Service {
 	})
 	s.LogGroupName = logs.Name()
 
-	execution, task, rolePolicies := defineRoles(c, props, name)
+	execution, task, rolePolicies := defineRoles(c, props, name, logs)
 	s.ExecutionRoleArn = execution.Arn()
 	s.TaskRoleArn = task.Arn()
 
@@ -324,22 +328,27 @@ func New(scope constructs.Construct, id string, props Props) *Service {
 // write logs and inject the secret) and the task role (used by the bridge
 // process), and returns the policy resources the service must wait for.
 //
-// The trust policies have no aws:SourceAccount/aws:SourceArn condition: both
-// need the account ID, which is not known at synth. The confused-deputy risk
-// they guard against is small here: only a principal that may iam:PassRole
-// these roles in this account can name them in a task definition.
-func defineRoles(c constructs.Construct, props Props, name func(string) *string) (execution, task iamrole.IamRole, policies []cdktf.ITerraformDependable) {
-	trust := iampolicy.AssumeRole(c, "ecs_tasks_assume_role", "ecs-tasks.amazonaws.com")
+// Both roles trust ECS tasks of this account and region only (aws:SourceAccount
+// and aws:SourceArn, the confused-deputy guard). The account comes from the
+// log group's ARN: Terraform knows it after creating the group, without a
+// plan-time call to AWS, and the group depends on nothing here (no cycle).
+func defineRoles(c constructs.Construct, props Props, name func(string) *string, logs cloudwatchloggroup.CloudwatchLogGroup) (execution, task iamrole.IamRole, policies []cdktf.ITerraformDependable) {
+	account := iampolicy.AccountOf(logs.Arn())
+	trust := iampolicy.AssumeRole(c, "ecs_tasks_assume_role", "ecs-tasks.amazonaws.com",
+		account, "arn:aws:ecs:"+props.Region+":"+account+":*")
 
 	execution = iamrole.NewIamRole(c, jsii.String("execution_role"), &iamrole.IamRoleConfig{
 		Name:             name("ecs-execution"),
 		Description:      jsii.String("ECS pulls the bridge image, writes its logs and injects the API key"),
 		AssumeRolePolicy: trust.Json(),
 	})
-	// The AWS managed policy: ECR pull and CloudWatch Logs writes.
-	managed := iamrolepolicyattachment.NewIamRolePolicyAttachment(c, jsii.String("execution_role_managed_policy"), &iamrolepolicyattachment.IamRolePolicyAttachmentConfig{
-		Role:      execution.Name(),
-		PolicyArn: jsii.String("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+	// What AWS's AmazonECSTaskExecutionRolePolicy grants on "*", scoped to
+	// this service's repository and log group.
+	pullDoc := iampolicy.New(c, "execution_pull_policy_document", executionStatements(props, logs)...)
+	pull := iamrolepolicy.NewIamRolePolicy(c, jsii.String("execution_pull_policy"), &iamrolepolicy.IamRolePolicyConfig{
+		Name:   jsii.String("pull-image-write-logs"),
+		Role:   execution.Id(),
+		Policy: pullDoc.Json(),
 	})
 	// ECS resolves container `secrets` with the execution role, not the task
 	// role. The secret uses the AWS managed KMS key: no kms:Decrypt needed.
@@ -364,7 +373,7 @@ func defineRoles(c constructs.Construct, props Props, name func(string) *string)
 		Role:   task.Id(),
 		Policy: props.SecretReadPolicyJSON,
 	})
-	policies = []cdktf.ITerraformDependable{managed, inject, read}
+	policies = []cdktf.ITerraformDependable{pull, inject, read}
 
 	if props.EnableExec {
 		execDoc := iampolicy.New(c, "task_exec_policy_document", iampolicy.Statement{
@@ -383,6 +392,33 @@ func defineRoles(c constructs.Construct, props Props, name func(string) *string)
 		}))
 	}
 	return execution, task, policies
+}
+
+// executionStatements are the execution role's image and log permissions:
+// pull from ImageRepositoryArn (when the image is in ECR) and write streams
+// of the service's own log group.
+func executionStatements(props Props, logs cloudwatchloggroup.CloudwatchLogGroup) []iampolicy.Statement {
+	var out []iampolicy.Statement
+	if props.ImageRepositoryArn != nil {
+		out = append(out,
+			iampolicy.Statement{
+				Sid:       "PullBridgeImage",
+				Actions:   []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
+				Resources: []string{*props.ImageRepositoryArn},
+			},
+			iampolicy.Statement{
+				// The registry login token is per account and region, not per
+				// repository: AWS offers no resource to scope it to.
+				Sid:       "EcrLogin",
+				Actions:   []string{"ecr:GetAuthorizationToken"},
+				Resources: []string{"*"},
+			})
+	}
+	return append(out, iampolicy.Statement{
+		Sid:       "WriteBridgeLogs",
+		Actions:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+		Resources: []string{*logs.Arn(), *logs.Arn() + ":*"},
+	})
 }
 
 // Scale-out reacts within a minute; scale-in waits ten, because stopping a

@@ -1,6 +1,8 @@
 package ecs_test
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -24,7 +26,7 @@ import (
 //   - scaled: ARM64, 50 GiB, exec, Container Insights, extra environment,
 //     autoscaling;
 //   - spot: Fargate Spot, in public subnets with public IPs (as dev runs
-//     without NAT).
+//     without NAT), with an image from a public registry (not ECR).
 var base, scaled, spot *testutil.Synthesized
 
 func TestMain(m *testing.M) {
@@ -40,7 +42,7 @@ func TestMain(m *testing.M) {
 			},
 			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
 		})
-		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true})
+		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true, Image: jsii.String(publicImage)})
 	})
 }
 
@@ -77,7 +79,10 @@ func synth(p ecs.Props) *testutil.Synthesized {
 
 	p.NamePrefix = "proj-test"
 	p.Region = "us-east-1"
-	p.Image = jsii.String(*repo.RepositoryURL + ":1.0.0")
+	if p.Image == nil {
+		p.Image = jsii.String(*repo.RepositoryURL + ":1.0.0")
+		p.ImageRepositoryArn = repo.RepositoryArn
+	}
 	p.SecretArn = secret.Arn
 	p.SecretValueFrom = secret.ApiKeyValueFrom
 	p.SecretReadPolicyJSON = secret.ReadPolicyJSON
@@ -98,6 +103,9 @@ func synth(p ecs.Props) *testutil.Synthesized {
 	}
 	return testutil.Synth(stack)
 }
+
+// publicImage is the spot variant's image: a public registry, no ECR.
+const publicImage = "public.ecr.aws/example/bridge:1.0.0"
 
 // container is the part of a container definition the tests read.
 type container struct {
@@ -351,7 +359,7 @@ func TestServiceDependsOn(t *testing.T) {
 		"aws_lb_listener." + name(t, base, "aws_lb_listener", "listener"),
 		"aws_ecs_cluster_capacity_providers." + name(t, base, "aws_ecs_cluster_capacity_providers", "capacity_providers"),
 		"aws_iam_role_policy." + name(t, base, "aws_iam_role_policy", "execution_secret_policy"),
-		"aws_iam_role_policy_attachment." + name(t, base, "aws_iam_role_policy_attachment", "execution_role_managed_policy"),
+		"aws_iam_role_policy." + name(t, base, "aws_iam_role_policy", "execution_pull_policy"),
 	} {
 		if !slices.Contains(deps, want) {
 			t.Errorf("depends_on = %v, want it to contain %s", deps, want)
@@ -426,10 +434,9 @@ func statements(s *testutil.Synthesized, part string) []map[string]any {
 func TestExecutionRole(t *testing.T) {
 	s := base
 	testutil.AssertResource(t, s, "aws_iam_role", map[string]any{"name": "proj-test-ecs-execution"})
-	testutil.AssertResource(t, s, "aws_iam_role_policy_attachment", map[string]any{
-		"role":       s.Ref("aws_iam_role", "execution_role", "name"),
-		"policy_arn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-	})
+	if n := s.Count("aws_iam_role_policy_attachment"); n != 0 {
+		t.Errorf("%d managed policy attachments, want none (AWS's execution policy grants on *)", n)
+	}
 	testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
 		"role":   s.Ref("aws_iam_role", "execution_role", "id"),
 		"policy": "${data.aws_iam_policy_document." + dataName(t, s, "execution_secret_policy_document") + ".json}",
@@ -446,6 +453,48 @@ func TestExecutionRole(t *testing.T) {
 			t.Errorf("execution secret policy grants %v on *", st["actions"])
 		}
 	}
+}
+
+// TestExecutionPullPolicy: the execution role pulls from the image's own
+// repository only and writes to the service's log group only; with an image
+// outside ECR it gets no ECR permission at all.
+func TestExecutionPullPolicy(t *testing.T) {
+	logs := []string{"logs:CreateLogStream", "logs:PutLogEvents"}
+	pull := []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+	for _, tt := range []struct {
+		name string
+		s    *testutil.Synthesized
+		want map[string]string // sid -> "actions on resources"
+	}{
+		{"image in ECR", base, map[string]string{
+			"PullBridgeImage": fmt.Sprint(pull, " on ", []string{base.Ref("aws_ecr_repository", "repository", "arn")}),
+			"EcrLogin":        fmt.Sprint([]string{"ecr:GetAuthorizationToken"}, " on ", []string{"*"}),
+			"WriteBridgeLogs": fmt.Sprint(logs, " on ", logResources(base)),
+		}},
+		{"public image", spot, map[string]string{
+			"WriteBridgeLogs": fmt.Sprint(logs, " on ", logResources(spot)),
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.s
+			testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
+				"name": "pull-image-write-logs", "role": s.Ref("aws_iam_role", "execution_role", "id"),
+				"policy": "${data.aws_iam_policy_document." + dataName(t, s, "execution_pull_policy_document") + ".json}",
+			})
+			got := map[string]string{}
+			for _, st := range statements(s, "execution_pull_policy_document") {
+				got[fmt.Sprint(st["sid"])] = fmt.Sprint(testutil.Strings(st["actions"]), " on ", testutil.Strings(st["resources"]))
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("execution pull policy:\n got %v\nwant %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func logResources(s *testutil.Synthesized) []string {
+	arn := s.Ref("aws_cloudwatch_log_group", "ecs_log_group", "arn")
+	return []string{arn, arn + ":*"}
 }
 
 func TestTaskRole(t *testing.T) {
@@ -474,8 +523,8 @@ func TestTaskRole(t *testing.T) {
 				}
 			}
 			if !tt.exec {
-				if len(got) != 0 || s.Count("aws_iam_role_policy") != 2 {
-					t.Errorf("exec off: ssmmessages actions %v and %d role policies, want none and 2", got, s.Count("aws_iam_role_policy"))
+				if len(got) != 0 || s.Count("aws_iam_role_policy") != 3 {
+					t.Errorf("exec off: ssmmessages actions %v and %d role policies, want none and 3", got, s.Count("aws_iam_role_policy"))
 				}
 				return
 			}
@@ -489,6 +538,8 @@ func TestTaskRole(t *testing.T) {
 	}
 }
 
+// TestTrustPolicies: both roles trust ECS tasks of the stack's own account
+// (read from the log group's ARN, no plan-time lookup) and region only.
 func TestTrustPolicies(t *testing.T) {
 	trust := "${data.aws_iam_policy_document." + dataName(t, base, "ecs_tasks_assume_role") + ".json}"
 	for _, role := range []string{"proj-test-ecs-execution", "proj-test-ecs-task"} {
@@ -496,12 +547,21 @@ func TestTrustPolicies(t *testing.T) {
 	}
 	sts := statements(base, "ecs_tasks_assume_role")
 	if len(sts) != 1 || !slices.Equal(testutil.Strings(sts[0]["actions"]), []string{"sts:AssumeRole"}) {
-		t.Errorf("trust statements = %v, want one sts:AssumeRole", sts)
+		t.Fatalf("trust statements = %v, want one sts:AssumeRole", sts)
+	}
+	arn := strings.TrimSuffix(strings.TrimPrefix(base.Ref("aws_cloudwatch_log_group", "ecs_log_group", "arn"), "${"), "}")
+	account := `${element(split(":", ` + arn + `), 4)}`
+	want := fmt.Sprint([]map[string]any{
+		{"test": "StringEquals", "variable": "aws:SourceAccount", "values": []any{account}},
+		{"test": "ArnLike", "variable": "aws:SourceArn", "values": []any{"arn:aws:ecs:us-east-1:" + account + ":*"}},
+	})
+	if got := fmt.Sprint(sts[0]["condition"]); got != want {
+		t.Errorf("trust conditions:\n got %s\nwant %s", got, want)
 	}
 }
 
-// Only the ECS Exec statement may name "*" (ssmmessages has no resource
-// types); no statement anywhere may use a wildcard action.
+// Only the ECS Exec and ECR login statements may name "*" (neither
+// ssmmessages channels nor the registry token have resource types); no statement anywhere may use a wildcard action.
 func TestNoWildcards(t *testing.T) {
 	for _, s := range []*testutil.Synthesized{base, scaled, spot} {
 		for _, st := range statements(s, "") {
@@ -510,7 +570,7 @@ func TestNoWildcards(t *testing.T) {
 					t.Errorf("wildcard action %s in %v", a, st)
 				}
 			}
-			if slices.Contains(testutil.Strings(st["resources"]), "*") && st["sid"] != "EcsExecChannels" {
+			if slices.Contains(testutil.Strings(st["resources"]), "*") && st["sid"] != "EcsExecChannels" && st["sid"] != "EcrLogin" {
 				t.Errorf("statement %v grants on *", st)
 			}
 		}

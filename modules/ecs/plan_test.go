@@ -21,9 +21,9 @@ func TestPlan(t *testing.T) {
 		"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,
 		"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
 		"aws_ecs_cluster": 1, "aws_ecs_cluster_capacity_providers": 1, "aws_ecs_task_definition": 1,
-		"aws_ecs_service": 1, "aws_iam_role": 2, "aws_iam_role_policy_attachment": 1,
+		"aws_ecs_service": 1, "aws_iam_role": 2, "aws_iam_role_policy_attachment": 0,
 		"aws_cloudwatch_log_group":  1,
-		"aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2, "aws_iam_role_policy": 3,
+		"aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2, "aws_iam_role_policy": 4,
 	}
 	for typ, n := range want {
 		if counts[typ] != n {

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsiampolicydocument"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
 )
 
 // Statement is one IAM policy statement. Effect defaults to "Allow".
@@ -74,10 +75,35 @@ func New(scope constructs.Construct, id string, statements ...Statement) dataaws
 	})
 }
 
-// AssumeRole is the trust policy that lets an AWS service assume a role.
-func AssumeRole(scope constructs.Construct, id, service string) dataawsiampolicydocument.DataAwsIamPolicyDocument {
+// AssumeRole is the trust policy that lets an AWS service assume a role, but
+// only on behalf of account (aws:SourceAccount) and, when sourceArn is set,
+// of the resources it matches (aws:SourceArn, ArnLike): without them, the
+// service could be made to assume the role for another account's resources
+// (the confused deputy). account may be a token, e.g. taken from the ARN of a
+// resource the stack creates, so no plan-time lookup is needed.
+func AssumeRole(scope constructs.Construct, id, service, account, sourceArn string) dataawsiampolicydocument.DataAwsIamPolicyDocument {
+	if account == "" {
+		panic("iampolicy: AssumeRole(" + id + ") needs the account for aws:SourceAccount")
+	}
+	conditions := []Condition{{Test: "StringEquals", Variable: "aws:SourceAccount", Values: []string{account}}}
+	if sourceArn != "" {
+		conditions = append(conditions, Condition{Test: "ArnLike", Variable: "aws:SourceArn", Values: []string{sourceArn}})
+	}
 	return New(scope, id, Statement{
 		Actions:    []string{"sts:AssumeRole"},
 		Principals: map[string][]string{"Service": {service}},
+		Conditions: conditions,
 	})
+}
+
+// AccountOf returns the account id in an ARN (a token when arn is one):
+// arn:partition:service:region:ACCOUNT:resource. Terraform computes it, so a
+// stack learns its account from a resource it creates, without asking AWS.
+func AccountOf(arn *string) string { return arnPart(arn, 4) }
+
+// RegionOf returns the region in an ARN (a token when arn is one).
+func RegionOf(arn *string) string { return arnPart(arn, 3) }
+
+func arnPart(arn *string, i int) string {
+	return *cdktf.Token_AsString(cdktf.Fn_Element(cdktf.Fn_Split(jsii.String(":"), arn), jsii.Number(i)), nil)
 }

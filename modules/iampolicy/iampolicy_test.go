@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
@@ -21,7 +23,8 @@ func TestMain(m *testing.M) {
 			Principals: map[string][]string{"Service": {"cloudfront.amazonaws.com"}, "AWS": {"arn:aws:iam::123456789012:root"}},
 			Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "AWS:SourceArn", Values: []string{"arn:aws:cloudfront::123456789012:distribution/E1"}}},
 		}, iampolicy.Statement{Effect: "Deny", Actions: []string{"s3:*"}, Resources: []string{"*"}})
-		iampolicy.AssumeRole(stack, "trust", "ecs-tasks.amazonaws.com")
+		iampolicy.AssumeRole(stack, "trust", "ecs-tasks.amazonaws.com", "123456789012", "arn:aws:ecs:us-east-1:123456789012:*")
+		iampolicy.AssumeRole(stack, "account_only", "vpc-flow-logs.amazonaws.com", iampolicy.AccountOf(jsii.String("arn:aws:logs:eu-west-1:210987654321:log-group:x")), "")
 		docs = testutil.Synth(stack)
 	})
 }
@@ -62,9 +65,29 @@ func TestStatement(t *testing.T) {
 }
 
 func TestAssumeRole(t *testing.T) {
-	st := statements(t, "trust")
-	want := "[map[actions:[sts:AssumeRole] effect:Allow principals:[map[identifiers:[ecs-tasks.amazonaws.com] type:Service]]]]"
-	if got := fmt.Sprint(st); got != want {
-		t.Errorf("trust policy = %s, want %s", got, want)
+	for _, tt := range []struct{ doc, want string }{
+		{"trust", "[map[actions:[sts:AssumeRole] condition:[" +
+			"map[test:StringEquals values:[123456789012] variable:aws:SourceAccount] " +
+			"map[test:ArnLike values:[arn:aws:ecs:us-east-1:123456789012:*] variable:aws:SourceArn]] " +
+			"effect:Allow principals:[map[identifiers:[ecs-tasks.amazonaws.com] type:Service]]]]"},
+		// No source ARN: the account alone. AccountOf is a Terraform
+		// expression, evaluated by Terraform, not at synth.
+		{"account_only", "[map[actions:[sts:AssumeRole] condition:[" +
+			`map[test:StringEquals values:[${element(split(":", "arn:aws:logs:eu-west-1:210987654321:log-group:x"), 4)}] variable:aws:SourceAccount]] ` +
+			"effect:Allow principals:[map[identifiers:[vpc-flow-logs.amazonaws.com] type:Service]]]]"},
+	} {
+		if got := fmt.Sprint(statements(t, tt.doc)); got != tt.want {
+			t.Errorf("%s trust policy =\n %s\nwant\n %s", tt.doc, got, tt.want)
+		}
 	}
+}
+
+// TestAssumeRoleNeedsAccount: a trust policy without the account is misuse.
+func TestAssumeRoleNeedsAccount(t *testing.T) {
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "aws:SourceAccount") {
+			t.Errorf("panic = %q, want one naming aws:SourceAccount", msg)
+		}
+	}()
+	iampolicy.AssumeRole(testutil.NewStack(), "trust", "ecs-tasks.amazonaws.com", "", "")
 }

@@ -286,8 +286,9 @@ func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, pro
 		via = "from the task's public IP"
 	}
 	for _, port := range props.BridgeEgressPorts {
-		// The bridge calls the Anthropic API, ECR, Secrets Manager, CloudWatch
-		// Logs and the user's n8n, whose addresses are not fixed: the
+		// The bridge calls ECR, Secrets Manager, CloudWatch Logs and the
+		// user's n8n, whose addresses are not fixed, and the Anthropic API
+		// (which publishes its range, but the others do not): the
 		// destination must be the internet (via NAT, or with NatNone the
 		// task's public IP); the ports are limited.
 		vpcsecuritygroupegressrule.NewVpcSecurityGroupEgressRule(c, jsii.String("bridge_egress_"+strconv.Itoa(port)), &vpcsecuritygroupegressrule.VpcSecurityGroupEgressRuleConfig{
@@ -309,7 +310,12 @@ func defineFlowLogs(c constructs.Construct, v vpc.Vpc, props Props, name func(st
 		RetentionInDays: jsii.Number(props.FlowLogRetentionDays),
 		Tags:            name("flow-logs"),
 	})
-	trust := iampolicy.AssumeRole(c, "flow_log_assume_role", "vpc-flow-logs.amazonaws.com")
+	// Only flow logs of this account and region may assume the role. Account
+	// and region come from the group's ARN (no plan-time lookup; the group
+	// does not depend on the role).
+	account := iampolicy.AccountOf(group.Arn())
+	trust := iampolicy.AssumeRole(c, "flow_log_assume_role", "vpc-flow-logs.amazonaws.com",
+		account, "arn:aws:ec2:"+iampolicy.RegionOf(group.Arn())+":"+account+":vpc-flow-log/*")
 	role := iamrole.NewIamRole(c, jsii.String("flow_log_role"), &iamrole.IamRoleConfig{
 		Name:             jsii.String(props.NamePrefix + "-flow-logs"),
 		AssumeRolePolicy: trust.Json(),

@@ -227,3 +227,31 @@ func TestFlowLogs(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestFlowLogTrust: only flow logs of the stack's account and region may
+// assume the role; both come from the flow log group's ARN.
+func TestFlowLogTrust(t *testing.T) {
+	var trust map[string]any
+	for name, doc := range perAZ.DataSources("aws_iam_policy_document") {
+		if strings.Contains(name, "flow_log_assume_role") {
+			trust = doc
+		}
+	}
+	if trust == nil {
+		t.Fatal("no flow_log_assume_role policy document")
+	}
+	arn := strings.Trim(perAZ.Ref("aws_cloudwatch_log_group", "flow_log_group", "arn"), "${}")
+	part := func(i int) string { return fmt.Sprintf(`${element(split(":", %s), %d)}`, arn, i) }
+	want := fmt.Sprint([]any{map[string]any{
+		"actions":    []any{"sts:AssumeRole"},
+		"effect":     "Allow",
+		"principals": []any{map[string]any{"type": "Service", "identifiers": []any{"vpc-flow-logs.amazonaws.com"}}},
+		"condition": []any{
+			map[string]any{"test": "StringEquals", "variable": "aws:SourceAccount", "values": []any{part(4)}},
+			map[string]any{"test": "ArnLike", "variable": "aws:SourceArn", "values": []any{"arn:aws:ec2:" + part(3) + ":" + part(4) + ":vpc-flow-log/*"}},
+		},
+	}})
+	if got := fmt.Sprint(trust["statement"]); got != want {
+		t.Errorf("flow log trust policy:\n got %s\nwant %s", got, want)
+	}
+}
