@@ -17,8 +17,10 @@ type Environment struct {
 	// ProjectName prefixes every resource name: <project>-<env>-<thing>.
 	// Default: "n8n-builder".
 	ProjectName string `json:"projectName"`
-	// Protected keeps data on destroy: ALB deletion protection, S3 versioning
-	// and no force_destroy, ECR without force_delete, a secret recovery window.
+	// Protected refuses destroy: lifecycle.prevent_destroy on the resources
+	// listed in stacks.PreventDestroy, so a destroy stops while planning. It
+	// also keeps data: ALB deletion protection, S3 versioning and no
+	// force_destroy, ECR without force_delete, a secret recovery window.
 	// Default: true. dev sets false so `terraform destroy` leaves nothing behind.
 	Protected bool `json:"protected"`
 	// LogRetentionDays is the retention of the container log group.

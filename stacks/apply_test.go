@@ -2,11 +2,15 @@ package stacks_test
 
 import (
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/stacks"
 )
 
 // applyChecks picks key values of an environment to assert after apply.
@@ -35,15 +39,130 @@ func applyChecks(s *stackOutput) []testutil.StateCheck {
 	}
 }
 
-// TestApplyAndDestroy applies each environment with `terraform test` and a
-// mocked AWS provider (Terraform destroys it again at the end of the run),
-// proving the whole configuration applies and destroys without an account.
+// TestApplyAndDestroy applies each unprotected environment with `terraform
+// test` and a mocked AWS provider (Terraform destroys it again at the end of
+// the run), proving the whole configuration applies and destroys without an
+// account.
 func TestApplyAndDestroy(t *testing.T) {
-	for _, name := range []string{"dev", "prod"} {
+	for _, name := range []string{"dev"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			s := stack(t, name)
+			if s.env.Protected {
+				t.Fatalf("%s is protected: its destroy is refused (TestProtectedRefusesDestroy)", name)
+			}
 			testutil.NeedTerraform(t).ApplyWithMocks(t, s.json, applyChecks(s))
 		})
+	}
+}
+
+// TestProtectedRefusesDestroy applies prod under `terraform test` with a
+// mocked provider, in two test files:
+//   - "refuse": apply, then Terraform's own destroy at the end of the file
+//     must fail while planning with prevent_destroy errors (the ALB's among
+//     them), and leave every resource of the stack in state: nothing deleted;
+//   - "lift": apply, apply again with "protected": false in prod.json (the
+//     README's way to remove prod on purpose), then the destroy succeeds.
+//
+// Terraform stops planning the resources that depend on a refused one, so
+// it names only some protected resources; TestPreventDestroy checks that
+// every one carries the setting.
+func TestProtectedRefusesDestroy(t *testing.T) {
+	s := stack(t, "prod")
+	if !s.env.Protected || lifted.env.Protected {
+		t.Fatalf("prod protected = %v, lifted protected = %v; want true, false", s.env.Protected, lifted.env.Protected)
+	}
+	out, err := testutil.NeedTerraform(t).TestWithMocks(t,
+		map[string][]byte{"": s.json, "lifted": lifted.json},
+		[]testutil.TestFile{
+			{Name: "refuse", Runs: []testutil.TestRun{{Name: "apply", Checks: applyChecks(s)}}},
+			{Name: "lift", Runs: []testutil.TestRun{
+				{Name: "apply_protected", Checks: applyChecks(s)},
+				{Name: "apply_unprotected", Config: "lifted", Checks: applyChecks(lifted)},
+			}},
+		})
+	if err == nil {
+		t.Fatalf("terraform test passed: the destroy of protected prod was not refused\n%s", out)
+	}
+	for _, p := range destroyProblems(s.Synthesized, out) {
+		t.Error(p)
+	}
+}
+
+// refusedPattern finds the resources Terraform refused to destroy.
+var refusedPattern = regexp.MustCompile(`Resource (\S+) has lifecycle\.prevent_destroy set`)
+
+// destroyProblems reads the output of TestProtectedRefusesDestroy's terraform
+// test and says where it differs from: all three runs passed; file "refuse"
+// failed on prevent_destroy errors, the ALB's among them, each for a
+// resource of a PreventDestroy type, and left every managed resource of s
+// in state; file "lift" passed (so its destroy succeeded).
+func destroyProblems(s *testutil.Synthesized, out string) []string {
+	text := strings.Join(strings.Fields(out), " ") // Terraform wraps long lines
+	var problems []string
+	for _, want := range []string{"refuse.tftest.hcl... fail", "lift.tftest.hcl... pass", "3 passed, 0 failed"} {
+		if !strings.Contains(text, want) {
+			problems = append(problems, fmt.Sprintf("output lacks %q", want))
+		}
+	}
+	refused := map[string]bool{}
+	for _, m := range refusedPattern.FindAllStringSubmatch(text, -1) {
+		refused[m[1]] = true
+		if typ, _, _ := strings.Cut(m[1], "."); stacks.PreventDestroy[typ] == "" {
+			problems = append(problems, m[1]+" was refused, but its type is not in PreventDestroy")
+		}
+	}
+	if alb := strings.Trim(s.Ref("aws_lb", "alb", "x"), "${}"); !refused[strings.TrimSuffix(alb, ".x")] {
+		problems = append(problems, fmt.Sprintf("the ALB is not among the refused resources %v", slices.Sorted(maps.Keys(refused))))
+	}
+	_, leftList, _ := strings.Cut(text, "left the following resources in state after executing refuse.tftest.hcl/apply")
+	left := map[string]bool{}
+	for _, f := range strings.Fields(leftList) {
+		left[f] = true
+	}
+	for _, typ := range slices.Sorted(maps.Keys(s.Tree()["resource"].(map[string]any))) {
+		for _, name := range slices.Sorted(maps.Keys(s.Resources(typ))) {
+			if addr := typ + "." + name; !left[addr] {
+				problems = append(problems, addr+" was not left in state after the refused destroy")
+			}
+		}
+	}
+	if len(problems) > 0 {
+		problems = append(problems, "terraform test output:\n"+out)
+	}
+	return problems
+}
+
+// TestDestroyProblemsCatches is the failing twin of destroyProblems: a
+// destroy that went through, one that deleted something, and one refused for
+// a type outside PreventDestroy must each be reported.
+func TestDestroyProblemsCatches(t *testing.T) {
+	s := stack(t, "prod")
+	alb := strings.TrimSuffix(strings.Trim(s.Ref("aws_lb", "alb", "x"), "${}"), ".x")
+	var all []string
+	for _, typ := range slices.Sorted(maps.Keys(s.Tree()["resource"].(map[string]any))) {
+		for _, name := range slices.Sorted(maps.Keys(s.Resources(typ))) {
+			all = append(all, "- "+typ+"."+name)
+		}
+	}
+	refused := func(addr string) string {
+		return "Error: Instance cannot be destroyed\nResource " + addr + " has\nlifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n"
+	}
+	good := "lift.tftest.hcl... pass\nrefuse.tftest.hcl... fail\nFailure! 3 passed, 0 failed.\n" + refused(alb) +
+		"Terraform left the following resources in state after executing\nrefuse.tftest.hcl/apply, and they need to be cleaned up manually:\n" + strings.Join(all, "\n")
+	if p := destroyProblems(s.Synthesized, good); len(p) != 0 {
+		t.Fatalf("the expected output was flagged:\n%s", strings.Join(p, "\n"))
+	}
+	for name, out := range map[string]string{
+		"destroyed":    "lift.tftest.hcl... pass\nrefuse.tftest.hcl... pass\nSuccess! 3 passed, 0 failed.",
+		"one deleted":  strings.Replace(good, all[0]+"\n", "", 1),
+		"wrong type":   good + refused("aws_iam_role.ecs_task_role_X"),
+		"no ALB":       strings.Replace(good, refused(alb), refused("aws_vpc.networking_vpc_X"), 1),
+		"lift refused": strings.Replace(good, "lift.tftest.hcl... pass", "lift.tftest.hcl... fail", 1),
+		"a run failed": strings.Replace(good, "3 passed, 0 failed", "2 passed, 1 failed", 1),
+	} {
+		if p := destroyProblems(s.Synthesized, out); len(p) == 0 {
+			t.Errorf("%s: not flagged", name)
+		}
 	}
 }

@@ -3,12 +3,14 @@ package stacks_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/secrets"
+	"github.com/n8n-builder/infra/stacks"
 )
 
 // starResourceActions are the only actions an Allow statement may grant on
@@ -294,5 +296,59 @@ func TestDataSafety(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// preventDestroyProblems lists where s differs from: every resource of a
+// PreventDestroy type has lifecycle.prevent_destroy exactly when protected,
+// and no other resource has it.
+func preventDestroyProblems(s *testutil.Synthesized, protected bool) []string {
+	var out []string
+	resources, _ := s.Tree()["resource"].(map[string]any)
+	for _, typ := range slices.Sorted(maps.Keys(resources)) {
+		_, listed := stacks.PreventDestroy[typ]
+		for _, name := range slices.Sorted(maps.Keys(s.Resources(typ))) {
+			lc, _ := s.Resources(typ)[name]["lifecycle"].(map[string]any)
+			got := lc["prevent_destroy"] == true
+			if want := listed && protected; got != want {
+				out = append(out, fmt.Sprintf("%s.%s: prevent_destroy %v, want %v", typ, name, got, want))
+			}
+		}
+	}
+	return out
+}
+
+// TestPreventDestroy: protected prod refuses to destroy what hurts to lose
+// (at least the ALB, the distribution, every bucket, the repository and the
+// secret); unprotected dev refuses nothing.
+func TestPreventDestroy(t *testing.T) {
+	for _, typ := range []string{"aws_lb", "aws_cloudfront_distribution", "aws_s3_bucket", "aws_ecr_repository", "aws_secretsmanager_secret"} {
+		if _, ok := stacks.PreventDestroy[typ]; !ok {
+			t.Errorf("%s is not in PreventDestroy", typ)
+		}
+		if stack(t, "prod").Count(typ) == 0 {
+			t.Errorf("prod has no %s: the check would pass vacuously", typ)
+		}
+	}
+	for name, s := range synthesized {
+		for _, p := range preventDestroyProblems(s.Synthesized, s.env.Protected) {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+}
+
+// TestPreventDestroyCatches is the failing twin: a protected bucket without
+// the setting, and an unprotected one with it, are both flagged.
+func TestPreventDestroyCatches(t *testing.T) {
+	bare := testutil.Parse([]byte(`{"resource": {"aws_s3_bucket": {"b": {}}, "aws_iam_role": {"r": {}}}}`))
+	if got := preventDestroyProblems(bare, true); len(got) != 1 {
+		t.Errorf("protected bucket without prevent_destroy: flagged %v, want one problem", got)
+	}
+	set := testutil.Parse([]byte(`{"resource": {"aws_s3_bucket": {"b": {"lifecycle": {"prevent_destroy": true}}}, "aws_iam_role": {"r": {"lifecycle": {"prevent_destroy": true}}}}}`))
+	if got := preventDestroyProblems(set, false); len(got) != 2 {
+		t.Errorf("unprotected resources with prevent_destroy: flagged %v, want two problems", got)
+	}
+	if got := preventDestroyProblems(set, true); len(got) != 1 {
+		t.Errorf("protected role with prevent_destroy: flagged %v, want one problem", got)
 	}
 }

@@ -1,8 +1,10 @@
 package stacks_test
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,6 +44,11 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
+		lifted, err = synthLifted("prod")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
 		return m.Run()
 	}()
 	os.Exit(code)
@@ -68,6 +75,37 @@ func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error)
 		out[env.Name] = &stackOutput{env: env, json: data, Synthesized: testutil.Parse(data)}
 	}
 	return out, nil
+}
+
+// lifted is the prod stack after the README's first step to remove prod on
+// purpose: its file with "protected": false.
+var lifted *stackOutput
+
+// synthLifted synthesizes environment name with "protected" set to false in
+// its file, in an app of its own (a stack's name is unique per app).
+func synthLifted(name string) (*stackOutput, error) {
+	file := name + ".json"
+	data, err := fs.ReadFile(environments.Embedded, file)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	doc["protected"] = false
+	if data, err = json.Marshal(doc); err != nil {
+		return nil, err
+	}
+	env, err := environments.Parse("environments/"+file, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s with protected false: %w", file, err)
+	}
+	out, err := synthAll([]*environments.Environment{env})
+	if err != nil {
+		return nil, err
+	}
+	return out[name], nil
 }
 
 // stack returns the synthesized stack of an environment.

@@ -174,6 +174,9 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 	}
 
 	defineOutputs(stack, env, net, repo, secret, lb, svc, ui)
+	if env.Protected {
+		preventDestroy(stack)
+	}
 	return stack
 }
 

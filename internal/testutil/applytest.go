@@ -50,28 +50,79 @@ type StateCheck struct {
 // destroys it. It proves the stack applies and destroys without an account.
 func (tf *Terraform) ApplyWithMocks(t testing.TB, stackJSON []byte, checks []StateCheck) {
 	t.Helper()
-	dir := PrepareStack(t, stackJSON)
-	test, err := renderTest(stackJSON, checks)
+	out, err := tf.TestWithMocks(t, map[string][]byte{"": stackJSON}, []TestFile{{
+		Name: "apply", Runs: []TestRun{{Name: "apply", Checks: checks}},
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "apply.tftest.hcl"), []byte(test), 0o644); err != nil {
+	if !strings.Contains(out, "1 passed, 0 failed") {
+		t.Errorf("terraform test did not pass:\n%s", out)
+	}
+}
+
+// TestFile is one <Name>.tftest.hcl file: its runs apply one after the other
+// to one shared state, which Terraform destroys when the file is done, with
+// the configuration of the last run.
+type TestFile struct {
+	Name string
+	Runs []TestRun
+}
+
+// TestRun is one `command = apply` run: Config names the configuration it
+// applies (a key of the configs given to TestWithMocks; "" is the root), and
+// Checks are asserted on the state afterwards.
+type TestRun struct {
+	Name   string
+	Config string
+	Checks []StateCheck
+}
+
+// TestWithMocks runs `terraform test` with a mocked AWS provider. configs
+// holds synthesized stacks by name: "" is the root configuration, any other
+// name becomes a subdirectory a run can apply instead (the same environment
+// changed, e.g. with its protection lifted). It returns everything Terraform
+// printed and the error of the command: a failed run or a failed destroy at
+// the end of a file makes it fail, which callers may expect.
+func (tf *Terraform) TestWithMocks(t testing.TB, configs map[string][]byte, files []TestFile) (string, error) {
+	t.Helper()
+	root, ok := configs[""]
+	if !ok {
+		t.Fatal("testutil: TestWithMocks needs a root configuration (key \"\")")
+	}
+	dir := PrepareStack(t, root)
+	for name, stackJSON := range configs {
+		if name == "" {
+			continue
+		}
+		sub := PrepareStack(t, stackJSON)
+		if err := os.Rename(sub, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	providers, err := mockProviders(root)
+	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range files {
+		test := providers + renderRuns(f)
+		if err := os.WriteFile(filepath.Join(dir, f.Name+".tftest.hcl"), []byte(test), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := tf.Run(dir, "init", "-input=false", "-no-color", "-backend=false"); err != nil {
 		t.Fatal(err)
 	}
 	out, err := tf.Run(dir, "test", "-no-color")
 	if err != nil {
-		t.Fatal(err)
+		return err.Error(), err // the error holds stdout and stderr
 	}
-	if !strings.Contains(string(out), "1 passed, 0 failed") {
-		t.Errorf("terraform test did not pass:\n%s", out)
-	}
+	return string(out), nil
 }
 
-// renderTest writes the .tftest.hcl file: mock providers, one apply run.
-func renderTest(stackJSON []byte, checks []StateCheck) (string, error) {
+// mockProviders renders a mock_provider block for every aws provider block of
+// the stack, with well-formed defaults for computed attributes.
+func mockProviders(stackJSON []byte) (string, error) {
 	var stack struct {
 		Provider struct {
 			Aws []struct {
@@ -99,10 +150,26 @@ func renderTest(stackJSON []byte, checks []StateCheck) (string, error) {
 		}
 		fmt.Fprintf(&b, "  mock_data \"aws_iam_policy_document\" {\n    defaults = { json = \"%s\" }\n  }\n}\n\n", mockPolicyJSON)
 	}
-	b.WriteString("run \"apply\" {\n  command = apply\n")
-	for _, c := range checks {
-		fmt.Fprintf(&b, "  assert {\n    condition     = %s == %s\n    error_message = %q\n  }\n", c.Expr, c.Want, c.Expr+" is not "+c.Want)
-	}
-	b.WriteString("}\n")
 	return b.String(), nil
+}
+
+// renderRuns writes the run blocks of one test file. Runs that apply another
+// configuration share the file's state through state_key (Terraform >= 1.11);
+// without one, each configuration would get a state of its own.
+func renderRuns(f TestFile) string {
+	var b strings.Builder
+	for _, r := range f.Runs {
+		fmt.Fprintf(&b, "run %q {\n  command = apply\n", r.Name)
+		if r.Config != "" || len(f.Runs) > 1 {
+			fmt.Fprintf(&b, "  state_key = %q\n", f.Name)
+		}
+		if r.Config != "" {
+			fmt.Fprintf(&b, "  module {\n    source = %q\n  }\n", "./"+r.Config)
+		}
+		for _, c := range r.Checks {
+			fmt.Fprintf(&b, "  assert {\n    condition     = %s == %s\n    error_message = %q\n  }\n", c.Expr, c.Want, c.Expr+" is not "+c.Want)
+		}
+		b.WriteString("}\n\n")
+	}
+	return b.String()
 }
