@@ -17,10 +17,15 @@ import (
 func main() {
 	dir := flag.String("environments", "environments", "directory of the environment files (<env>.json)")
 	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "unexpected argument %q; name the folder of environment files with -environments <folder>\n", flag.Arg(0))
+		fmt.Fprintln(os.Stderr, "nothing was synthesized")
+		os.Exit(1)
+	}
 
 	// Validate every file before the jsii runtime starts: on any problem,
 	// nothing is synthesized and cdktf.out is left as it was.
-	envs, err := environments.LoadAll(os.DirFS(*dir), *dir)
+	envs, err := environments.LoadDir(*dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		fmt.Fprintln(os.Stderr, "nothing was synthesized")

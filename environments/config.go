@@ -11,6 +11,8 @@ type Environment struct {
 	Name string `json:"-"`
 	// File is the path the environment was read from, for error messages.
 	File string `json:"-"`
+	// set holds the dotted path of every field the file wrote.
+	set map[string]bool
 
 	// Region is the AWS region of the stack. Default: "us-east-1".
 	Region string `json:"region"`

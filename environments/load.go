@@ -1,17 +1,21 @@
 package environments
 
 import (
-	"bytes"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"reflect"
 	"regexp"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Embedded holds the environment files of this repository, so tests do not
@@ -20,36 +24,206 @@ import (
 //go:embed *.json
 var Embedded embed.FS
 
-// envNamePattern keeps environment names usable inside AWS resource names.
+// envNamePattern keeps environment names usable as stack names and inside
+// AWS resource names.
 var envNamePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
-// LoadAll reads every *.json file at the top of fsys, sorted by name. dir is
-// only used to label files in errors (e.g. "environments"). It returns all
-// environments, or an error that lists every problem of every file.
-func LoadAll(fsys fs.FS, dir string) ([]*Environment, error) {
-	names, err := fs.Glob(fsys, "*.json")
+// LoadDir reads every environment file of the folder dir, as the app does
+// with its -environments flag. Only regular files are read, each at most
+// MaxFileBytes: a FIFO, a device or a dangling symbolic link is reported, it
+// never blocks the run. It returns all environments, or an error with one
+// line per problem of every file.
+func LoadDir(dir string) ([]*Environment, error) {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s: folder not found; -environments must name a folder of <env>.json files (default: environments)", label(dir))
+	case err != nil:
+		return nil, fmt.Errorf("%s: cannot read the folder: %v", label(dir), errors.Unwrap(err))
+	case !info.IsDir():
+		return nil, fmt.Errorf("%s: is not a folder; -environments must name a folder of <env>.json files (default: environments)", label(dir))
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: cannot list the folder: %v", label(dir), errors.Unwrap(err))
 	}
-	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no environment files (*.json) found", dir)
+	var files []file
+	for _, e := range entries {
+		if isCandidate(e.Name()) {
+			data, problem := readRegular(filepath.Join(dir, e.Name()))
+			files = append(files, file{e.Name(), data, problem})
+		}
 	}
-	sort.Strings(names)
-	var envs []*Environment
-	var errs []error
-	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			errs = append(errs, err)
+	return build(dir, files)
+}
+
+// LoadAll reads every environment file at the top of fsys (the embedded
+// files, a test's fstest.MapFS). dir labels the files in errors (e.g.
+// "environments"). The checks are those of LoadDir, by file mode only.
+func LoadAll(fsys fs.FS, dir string) ([]*Environment, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("%s: cannot list the folder: %v", label(dir), err)
+	}
+	var files []file
+	for _, e := range entries {
+		if !isCandidate(e.Name()) {
 			continue
 		}
-		env, err := Parse(path.Join(dir, name), data)
+		data, problem := readFS(fsys, e.Name())
+		files = append(files, file{e.Name(), data, problem})
+	}
+	return build(dir, files)
+}
+
+// file is a candidate environment file: its content, or why it was not read.
+type file struct {
+	name    string
+	data    []byte
+	problem string
+}
+
+// isCandidate reports whether a folder entry looks like an environment file.
+// The extension matches in any case so that dev.JSON is reported, not skipped.
+func isCandidate(name string) bool {
+	return strings.EqualFold(path.Ext(name), ".json")
+}
+
+// readRegular reads the file at p if it is a regular file (following symbolic
+// links) of at most MaxFileBytes. It opens with O_NONBLOCK and checks the
+// opened file's mode, so a FIFO swapped in after the first check cannot
+// block either.
+func readRegular(p string) ([]byte, string) {
+	info, err := os.Lstat(p)
+	if err != nil {
+		return nil, "cannot be read: " + reason(err)
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		target, _ := os.Readlink(p)
+		info, err = os.Stat(p)
+		switch {
+		case errors.Is(err, syscall.ELOOP):
+			return nil, fmt.Sprintf("is a symbolic link loop (-> %q); point it at a regular file", target)
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, fmt.Sprintf("is a symbolic link to %q, which does not exist; fix or remove the link", target)
+		case err != nil:
+			return nil, "cannot follow the symbolic link: " + reason(err)
+		}
+	}
+	if problem := checkMode(info); problem != "" {
+		return nil, problem
+	}
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, "cannot be read: " + reason(err)
+	}
+	defer f.Close()
+	if info, err = f.Stat(); err != nil {
+		return nil, "cannot be read: " + reason(err)
+	}
+	if problem := checkMode(info); problem != "" {
+		return nil, problem
+	}
+	return readLimited(f)
+}
+
+// readFS is readRegular for an fs.FS: fs.Stat follows symbolic links.
+func readFS(fsys fs.FS, name string) ([]byte, string) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, "cannot be read (a dangling symbolic link?): " + reason(err)
+	}
+	if problem := checkMode(info); problem != "" {
+		return nil, problem
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, "cannot be read: " + reason(err)
+	}
+	defer f.Close()
+	return readLimited(f)
+}
+
+// checkMode refuses everything but a regular file of at most MaxFileBytes.
+func checkMode(info fs.FileInfo) string {
+	const only = "; only regular files are read as environments"
+	m := info.Mode()
+	switch {
+	case m.IsDir():
+		return "is a folder, not a file" + only
+	case m&fs.ModeNamedPipe != 0:
+		return "is a named pipe (FIFO), not a file" + only
+	case m&fs.ModeDevice != 0 || m&fs.ModeCharDevice != 0:
+		return "is a device, not a file" + only
+	case m&fs.ModeSocket != 0:
+		return "is a socket, not a file" + only
+	case !m.IsRegular():
+		return "is not a regular file" + only
+	case info.Size() > MaxFileBytes:
+		return fmt.Sprintf("is %d bytes; an environment file may have at most %d (1 MiB)", info.Size(), MaxFileBytes)
+	}
+	return ""
+}
+
+func readLimited(r io.Reader) ([]byte, string) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
+	if err != nil {
+		return nil, "cannot be read: " + reason(err)
+	}
+	if len(data) > MaxFileBytes {
+		return nil, fmt.Sprintf("is more than %d bytes; an environment file may have at most %d (1 MiB)", MaxFileBytes, MaxFileBytes)
+	}
+	return data, ""
+}
+
+// reason is the cause of a file system error without the path (the message
+// names the file already).
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// label prints a path as it is, or quoted when it holds characters (a
+// newline, a control character) that would break the one-line-per-problem
+// output.
+func label(p string) string {
+	if strconv.CanBackquote(p) && !strings.ContainsAny(p, "`") {
+		return p
+	}
+	return strconv.Quote(p)
+}
+
+// build parses the files (sorted by name), checks them against each other,
+// and returns every environment or every problem.
+func build(dir string, files []file) ([]*Environment, error) {
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: no environment files (*.json) found; add one, e.g. dev.json", label(dir))
+	}
+	slices.SortFunc(files, func(a, b file) int { return strings.Compare(a.name, b.name) })
+	var envs []*Environment
+	var errs []error
+	lower := map[string]string{}
+	for _, f := range files {
+		file := label(path.Join(filepath.ToSlash(dir), f.name))
+		if other, ok := lower[strings.ToLower(f.name)]; ok {
+			errs = append(errs, fmt.Errorf("%s: file name: differs from %s only in letter case; on macOS and Windows they are the same file: keep one", file, other))
+		}
+		lower[strings.ToLower(f.name)] = f.name
+		if f.problem != "" {
+			errs = append(errs, fmt.Errorf("%s: %s", file, f.problem))
+			continue
+		}
+		env, err := parse(file, f.name, f.data)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		envs = append(envs, env)
 	}
+	errs = append(errs, acrossFiles(envs)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -59,38 +233,68 @@ func LoadAll(fsys fs.FS, dir string) ([]*Environment, error) {
 // Parse decodes and validates one environment file. file is its path (for
 // messages); the environment name is the file name without ".json".
 func Parse(file string, data []byte) (*Environment, error) {
-	name := strings.TrimSuffix(path.Base(file), ".json")
-	if !envNamePattern.MatchString(name) {
-		return nil, fmt.Errorf("%s: file name: environment name %q must be lowercase letters, digits and single hyphens, starting with a letter (e.g. dev.json)", file, name)
-	}
+	return parse(file, path.Base(filepath.ToSlash(file)), data)
+}
 
-	var raw any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("%s: %s", file, describeJSONError(data, err))
-	}
-	if _, ok := raw.(map[string]any); !ok {
-		return nil, fmt.Errorf("%s: (top level): must be a JSON object, got %s", file, jsonKind(raw))
-	}
-	if unknown := unknownFields(raw, reflect.TypeOf(Environment{}), ""); len(unknown) > 0 {
-		errs := make([]error, len(unknown))
-		for i, u := range unknown {
-			errs[i] = fmt.Errorf("%s: %s", file, u)
+// parse checks, in order, the file name, the encoding, the JSON syntax, the
+// JSON against the Environment type, and then the values; each stage reports
+// every problem it finds, and a stage runs only on what the previous accepted.
+func parse(file, base string, data []byte) (*Environment, error) {
+	fail := func(msgs ...string) error {
+		errs := make([]error, len(msgs))
+		for i, m := range msgs {
+			errs[i] = errors.New(redact(file + ": " + m))
 		}
-		return nil, errors.Join(errs...)
+		return errors.Join(errs...)
+	}
+	name, problem := envName(base)
+	if problem != "" {
+		return nil, fail("file name: " + problem)
+	}
+	if problem := checkEncoding(data); problem != "" {
+		return nil, fail(problem)
+	}
+	tree, problem := parseTree(data)
+	if problem != "" {
+		return nil, fail(problem)
+	}
+	if tree.kind != kObject {
+		return nil, fail(fmt.Sprintf("(top level): must be a JSON object, got %s", tree.kind))
+	}
+	check := &schemaCheck{set: map[string]bool{}}
+	check.walk(tree, reflect.TypeOf(Environment{}), "")
+	if msgs := check.messages(); len(msgs) > 0 {
+		return nil, fail(msgs...)
 	}
 
 	env := Defaults()
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&env); err != nil {
-		return nil, fmt.Errorf("%s: %s", file, describeJSONError(data, err))
+	if err := json.Unmarshal(data, &env); err != nil {
+		// Cannot happen after the checks above; reported, never a panic.
+		return nil, fail("malformed JSON: " + err.Error())
 	}
 	env.Name = name
 	env.File = file
+	env.set = check.set
 	env.fillDerivedDefaults()
 	if err := env.validate(); err != nil {
 		return nil, err
 	}
 	return &env, nil
+}
+
+// envName derives the environment (and stack) name from a file name, or
+// says why the file name cannot be one.
+func envName(base string) (string, string) {
+	stem := base[:len(base)-len(path.Ext(base))]
+	switch {
+	case path.Ext(base) != ".json":
+		return "", fmt.Sprintf("the extension must be .json in lowercase; rename the file to %s.json", stem)
+	case strings.HasPrefix(base, "."):
+		return "", "a hidden file is not an environment; rename it (e.g. dev.json) or move it out of the folder"
+	case !envNamePattern.MatchString(stem):
+		return "", fmt.Sprintf("environment name %s must be lowercase letters, digits and single hyphens, starting with a letter (e.g. dev.json): it names the stack and AWS resources", strconv.Quote(shorten(stem)))
+	}
+	return stem, ""
 }
 
 // UnmarshalJSON gives a backend block its defaults: encrypted, locked.
@@ -122,108 +326,10 @@ func (e *Environment) fillDerivedDefaults() {
 	}
 }
 
-// describeJSONError turns a decoding error into "line L, column C: what".
-func describeJSONError(data []byte, err error) string {
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		// Offset counts the bytes read, the offending one included.
-		line, col := position(data, max(syntax.Offset-1, 0))
-		if syntax.Offset >= int64(len(data)) {
-			return fmt.Sprintf("line %d: malformed JSON: the file ends early (unclosed object, list or string)", line)
-		}
-		return fmt.Sprintf("line %d, column %d: malformed JSON: %s", line, col, syntax.Error())
-	case errors.As(err, &typ):
-		line, col := position(data, typ.Offset)
-		field := typ.Field
-		if field == "" {
-			field = "(top level)"
-		}
-		return fmt.Sprintf("%s: line %d, column %d: expected %s, got JSON %s", field, line, col, goKind(typ.Type), typ.Value)
-	}
-	return "malformed JSON: " + err.Error()
+// redact hides whatever follows an Anthropic key prefix, so a key pasted
+// into the wrong field never reaches a terminal or a CI log.
+func redact(msg string) string {
+	return anthropicKey.ReplaceAllString(msg, "sk-ant-…")
 }
 
-// position converts a byte offset into a 1-based line and column.
-func position(data []byte, offset int64) (line, col int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	before := data[:offset]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(offset) - bytes.LastIndexByte(before, '\n')
-	return line, col
-}
-
-func goKind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int64:
-		return "a whole number"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.String:
-		return "a string"
-	case reflect.Slice:
-		return "a list of " + goKind(t.Elem()) + "s"
-	case reflect.Map:
-		return "an object of " + goKind(t.Elem()) + " values"
-	case reflect.Struct, reflect.Pointer:
-		return "an object"
-	}
-	return t.String()
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case []any:
-		return "a list"
-	case string:
-		return "a string"
-	case float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "an object"
-}
-
-// unknownFields lists, sorted, every key of raw that t does not declare,
-// with its dotted path and the keys that are allowed there.
-func unknownFields(raw any, t reflect.Type, prefix string) []string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	obj, ok := raw.(map[string]any)
-	if !ok || t.Kind() != reflect.Struct {
-		return nil
-	}
-	known := map[string]reflect.Type{}
-	var names []string
-	for i := 0; i < t.NumField(); i++ {
-		tag := strings.Split(t.Field(i).Tag.Get("json"), ",")[0]
-		if tag == "" || tag == "-" {
-			continue
-		}
-		known[tag] = t.Field(i).Type
-		names = append(names, tag)
-	}
-	sort.Strings(names)
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var out []string
-	for _, k := range keys {
-		ft, ok := known[k]
-		if !ok {
-			out = append(out, fmt.Sprintf("%s%s: unknown field; valid fields here: %s", prefix, k, strings.Join(names, ", ")))
-			continue
-		}
-		out = append(out, unknownFields(obj[k], ft, prefix+k+".")...)
-	}
-	return out
-}
+var anthropicKey = regexp.MustCompile(`(?i)sk-ant-[A-Za-z0-9_-]+`)

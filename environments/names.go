@@ -1,5 +1,7 @@
 package environments
 
+import "strings"
+
 // Prefix is the start of every resource name: <project>-<env>.
 func (e *Environment) Prefix() string { return e.ProjectName + "-" + e.Name }
 
@@ -16,3 +18,34 @@ func (e *Environment) APIDomain() string {
 
 // ManagesDNS reports whether the stack creates certificates and Route 53 records.
 func (e *Environment) ManagesDNS() bool { return e.DomainName != "" && e.HostedZoneID != "" }
+
+// secretThing names the API key secret: <project>-<env>-anthropic-key.
+const secretThing = "anthropic-key"
+
+// apiKeyVariable is the container variable the stack fills from the secret.
+const apiKeyVariable = "ANTHROPIC_API_KEY"
+
+// isAPIKeyName reports whether an environment variable name means the
+// Anthropic API key (or Claude's token) in any case or spelling:
+// ANTHROPIC_API_KEY, anthropic-api-key, AnthropicApiKey, " ANTHROPIC_KEY ".
+func isAPIKeyName(name string) bool {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(name) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	n := b.String()
+	secretish := strings.Contains(n, "KEY") || strings.Contains(n, "TOKEN") || strings.Contains(n, "SECRET")
+	return secretish && (strings.Contains(n, "ANTHROPIC") || strings.Contains(n, "CLAUDE"))
+}
+
+// maxEnvName is the longest environment name that leaves room for a
+// one-character project name in every name of nameLimits.
+var maxEnvName = func() int {
+	n := 1 << 10
+	for _, l := range nameLimits {
+		n = min(n, l.max-len(l.suffix)-len("p-"))
+	}
+	return n
+}()

@@ -4,23 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 )
-
-// Regions are the AWS commercial-partition regions this app deploys to.
-// GovCloud and China use other partitions and are not supported.
-var Regions = []string{
-	"af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
-	"ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3",
-	"ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ca-central-1", "ca-west-1",
-	"eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2",
-	"eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1",
-	"me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2",
-	"us-west-1", "us-west-2",
-}
 
 // RetentionDays are the retention periods CloudWatch Logs accepts.
 var RetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -64,9 +53,8 @@ var (
 	envVarPattern     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	certArnPattern    = regexp.MustCompile(`^arn:aws:acm:([a-z0-9-]+):[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
 	prefixListPattern = regexp.MustCompile(`^pl-[0-9a-f]{8,17}$`)
-	bucketPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	kmsKeyIDPattern   = regexp.MustCompile(`^(arn:aws:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)/.+|alias/.+|[0-9a-f-]{36})$`)
-	whitespacePattern = regexp.MustCompile(`\s`)
+	kmsKeyIDPattern   = regexp.MustCompile(`^(arn:aws:kms:[a-z0-9-]+:[0-9]{12}:(key/(mrk-)?[0-9a-f-]{32,36}|alias/[A-Za-z0-9/_-]{1,250})|alias/[A-Za-z0-9/_-]{1,250}|(mrk-)?[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+	nodeEnvPattern    = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 )
 
 // problems collects validation messages for one file.
@@ -76,7 +64,7 @@ type problems struct {
 }
 
 func (p *problems) add(field, format string, args ...any) {
-	p.errs = append(p.errs, fmt.Errorf("%s: %s: %s", p.file, field, fmt.Sprintf(format, args...)))
+	p.errs = append(p.errs, errors.New(redact(fmt.Sprintf("%s: %s: %s", p.file, field, fmt.Sprintf(format, args...)))))
 }
 
 // validate reports every problem of e at once, each naming file and field.
@@ -87,14 +75,18 @@ func (e *Environment) validate() error {
 	e.validateBridge(p)
 	e.validateEdge(p)
 	e.validateBackend(p)
+	e.validateLimits(p)
+	e.checkValues(p, reflect.ValueOf(e).Elem(), "", false)
 	return errors.Join(p.errs...)
 }
 
 func (e *Environment) validateNaming(p *problems) {
-	if !contains(Regions, e.Region) {
-		p.add("region", "%q is not an AWS commercial region; valid: %s", e.Region, strings.Join(Regions, ", "))
+	if msg := checkRegion(e.Region); msg != "" {
+		p.add("region", "%s", msg)
 	}
-	if !projectPattern.MatchString(e.ProjectName) {
+	if len(e.Name) > maxEnvName {
+		p.add("file name", "environment name %q is %d characters; at most %d fit into the AWS resource names built from it (<project>-<env>-alb has at most 32)", e.Name, len(e.Name), maxEnvName)
+	} else if !projectPattern.MatchString(e.ProjectName) {
 		p.add("projectName", "%q must be lowercase letters, digits and single hyphens, starting with a letter (e.g. \"n8n-builder\")", e.ProjectName)
 	} else {
 		for _, l := range nameLimits {
@@ -104,13 +96,18 @@ func (e *Environment) validateNaming(p *problems) {
 				break
 			}
 		}
+		for _, r := range reservedNameStarts {
+			if name := e.Prefix() + r.suffix; strings.HasPrefix(name, r.start) {
+				p.add("projectName", "%q would make the %s %q, and AWS refuses names starting with %q; choose another project name", e.ProjectName, r.what, name, r.start)
+			}
+		}
 	}
 	if !contains(RetentionDays, e.LogRetentionDays) {
 		p.add("logRetentionDays", "%d is not a CloudWatch Logs retention; valid: %s", e.LogRetentionDays, joinInts(RetentionDays))
 	}
 	if e.DomainName != "" {
-		if msg := checkDomain(e.DomainName); msg != "" {
-			p.add("domainName", "%q %s", e.DomainName, msg)
+		if msg := checkDomainName(e.DomainName); msg != "" {
+			p.add("domainName", "%q %s", shorten(e.DomainName), msg)
 		}
 	}
 	if e.HostedZoneID != "" {
@@ -135,15 +132,14 @@ func (e *Environment) validateNetwork(p *problems) {
 		p.add("network.vpcCidr", "%q: the prefix length must be /16 to /24 (AWS allows /16 at most; /24 leaves four /28 subnets)", n.VpcCidr)
 	}
 
-	switch {
-	case len(n.AvailabilityZones) != 2:
+	if len(n.AvailabilityZones) != 2 {
 		p.add("network.availabilityZones", "needs exactly two AZs of region %s, got %d (e.g. [\"%sa\", \"%sb\"])", e.Region, len(n.AvailabilityZones), e.Region, e.Region)
-	case n.AvailabilityZones[0] == n.AvailabilityZones[1]:
-		p.add("network.availabilityZones", "the two AZs must differ, both are %q", n.AvailabilityZones[0])
-	}
+	} // two equal AZs: a duplicate, reported by the generic list check
 	for i, az := range n.AvailabilityZones {
+		// An AZ name is its region's name and one letter (us-east-1a); AZ
+		// IDs (use1-az1) and Local Zones (us-east-1-bos-1a) do not qualify.
 		if len(az) != len(e.Region)+1 || !strings.HasPrefix(az, e.Region) || az[len(az)-1] < 'a' || az[len(az)-1] > 'z' {
-			p.add(fmt.Sprintf("network.availabilityZones[%d]", i), "%q is not an AZ of region %s (e.g. %q)", az, e.Region, e.Region+"a")
+			p.add(fmt.Sprintf("network.availabilityZones[%d]", i), "%q is not an AZ of region %s (e.g. %q)", shorten(az), e.Region, e.Region+"a")
 		}
 	}
 
@@ -230,23 +226,30 @@ func (e *Environment) validateBridge(p *problems) {
 		p.add("bridge.ephemeralStorageGiB", "%d must be 21 to 200 (GiB; 21 is included in the Fargate price)", b.EphemeralStorageGiB)
 	}
 	if b.Image == "" && !imageTagPattern.MatchString(b.ImageTag) {
-		p.add("bridge.imageTag", "%q is not a valid image tag (letters, digits, '_', '.', '-'; up to 128)", b.ImageTag)
+		p.add("bridge.imageTag", "%q is not a valid image tag (letters, digits, '_', '.', '-'; up to 128, not starting with '.' or '-')", shorten(b.ImageTag))
 	}
-	if b.Image != "" && whitespacePattern.MatchString(b.Image) {
-		p.add("bridge.image", "%q must be an image reference without spaces (e.g. \"ghcr.io/org/bridge:1.2.3\")", b.Image)
+	if b.Image != "" {
+		if msg := checkImage(b.Image); msg != "" {
+			p.add("bridge.image", "%s", msg)
+		}
+		if e.set["bridge.imageTag"] {
+			p.add("bridge.imageTag", "is ignored when bridge.image is set; put the tag into bridge.image (\"<repository>:<tag>\") and remove bridge.imageTag")
+		}
 	}
 	if e.ECR.ImmutableTags && b.Image == "" && b.ImageTag == "latest" {
 		p.add("bridge.imageTag", "\"latest\" cannot be pushed twice when ecr.immutableTags is true; pin a version (e.g. \"1.0.0\") or set ecr.immutableTags to false")
 	}
-	if b.NodeEnv == "" {
-		p.add("bridge.nodeEnv", "must not be empty (e.g. \"production\")")
+	if !nodeEnvPattern.MatchString(b.NodeEnv) {
+		p.add("bridge.nodeEnv", "%q must be 1-64 letters, digits, '_', '.' or '-' (e.g. \"production\")", shorten(b.NodeEnv))
 	}
 	for _, k := range sortedKeys(b.Environment) {
 		switch {
+		case isAPIKeyName(k):
+			p.add(join("bridge.environment", k), "would put the Anthropic API key in plain text into the task definition; the stack injects %s from the secret %s: store the key there (README: The API key secret)", apiKeyVariable, e.ResourceName(secretThing))
 		case !envVarPattern.MatchString(k):
-			p.add("bridge.environment."+k, "is not a valid environment variable name (letters, digits, '_', not starting with a digit)")
+			p.add(join("bridge.environment", k), "is not a valid environment variable name (letters, digits, '_', not starting with a digit)")
 		case contains(reservedEnvVars, k):
-			p.add("bridge.environment."+k, "is set by the stack; use bridge.nodeEnv for NODE_ENV, and the secret for ANTHROPIC_API_KEY")
+			p.add(join("bridge.environment", k), "is set by the stack; use bridge.nodeEnv for NODE_ENV, and the secret for ANTHROPIC_API_KEY")
 		}
 	}
 	if b.FargateSpot && e.Protected {
@@ -311,7 +314,7 @@ func (e *Environment) validateEdge(p *problems) {
 	if !contains(SslPolicies, lb.SslPolicy) {
 		p.add("loadBalancer.sslPolicy", "%q is not a TLS 1.3 policy; valid: %s", lb.SslPolicy, strings.Join(SslPolicies, ", "))
 	}
-	checkCidrList(p, "loadBalancer.allowedCidrs", lb.AllowedCidrs, true)
+	checkCidrs(p, "loadBalancer.allowedCidrs", lb.AllowedCidrs, true, false)
 	if id := lb.CloudFrontPrefixListID; id != "" && !prefixListPattern.MatchString(id) {
 		p.add("loadBalancer.cloudFrontPrefixListId", "%q is not a prefix list id (pl- and hex digits); find it with: aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing", id)
 	}
@@ -337,7 +340,7 @@ func (e *Environment) validateEdge(p *problems) {
 		if e.WAF.RateLimitPer5Min < 10 || e.WAF.RateLimitPer5Min > 2000000000 {
 			p.add("waf.rateLimitPer5Min", "%d must be 10 to 2000000000 requests per IP in 5 minutes", e.WAF.RateLimitPer5Min)
 		}
-		checkCidrList(p, "waf.allowedCidrs", e.WAF.AllowedCidrs, false)
+		checkCidrs(p, "waf.allowedCidrs", e.WAF.AllowedCidrs, false, true)
 	} else if len(e.WAF.AllowedCidrs) > 0 {
 		p.add("waf.allowedCidrs", "is set but waf.enabled is false; the allow-list is enforced by the WAF")
 	}
@@ -352,17 +355,20 @@ func (e *Environment) validateBackend(p *problems) {
 		p.add("backend.s3", "is required when backend is set (the only remote backend supported); remove backend for local state")
 		return
 	}
-	if !bucketPattern.MatchString(s3.Bucket) || strings.Contains(s3.Bucket, "..") {
-		p.add("backend.s3.bucket", "%q is not an S3 bucket name (3-63 lowercase letters, digits, '.', '-')", s3.Bucket)
+	if msg := checkBucket(s3.Bucket); msg != "" {
+		p.add("backend.s3.bucket", "%s", msg)
 	}
-	if strings.HasPrefix(s3.Key, "/") || strings.HasSuffix(s3.Key, "/") {
-		p.add("backend.s3.key", "%q must be an object key without a leading or trailing '/'", s3.Key)
+	switch k := s3.Key; {
+	case strings.HasPrefix(k, "/") || strings.HasSuffix(k, "/") || strings.Contains(k, "//"):
+		p.add("backend.s3.key", "%q must be an object key without a leading or trailing '/' and without '//'", shorten(k))
+	case len(k) > 1024:
+		p.add("backend.s3.key", "is %d bytes; S3 object keys have at most 1024", len(k))
 	}
-	if !contains(Regions, s3.Region) {
-		p.add("backend.s3.region", "%q is not an AWS commercial region", s3.Region)
+	if msg := checkRegion(s3.Region); msg != "" {
+		p.add("backend.s3.region", "%s", msg)
 	}
 	if s3.KmsKeyID != "" && !kmsKeyIDPattern.MatchString(s3.KmsKeyID) {
-		p.add("backend.s3.kmsKeyId", "%q is not a KMS key id, alias or ARN", s3.KmsKeyID)
+		p.add("backend.s3.kmsKeyId", "%q is not a KMS key id, alias (alias/<name>) or ARN", shorten(s3.KmsKeyID))
 	}
 	if s3.KmsKeyID != "" && !s3.Encrypt {
 		p.add("backend.s3.kmsKeyId", "is set but encrypt is false")
@@ -384,17 +390,6 @@ func checkDomain(name string) string {
 		}
 	}
 	return ""
-}
-
-func checkCidrList(p *problems, field string, cidrs []string, required bool) {
-	if required && len(cidrs) == 0 {
-		p.add(field, "must list at least one CIDR (\"0.0.0.0/0\" for everyone)")
-	}
-	for i, c := range cidrs {
-		if pre, err := netip.ParsePrefix(c); err != nil || !pre.Addr().Is4() || pre.Masked() != pre {
-			p.add(fmt.Sprintf("%s[%d]", field, i), "%q is not an IPv4 network CIDR (e.g. \"203.0.113.0/24\")", c)
-		}
-	}
 }
 
 // deriveSubnets splits vpc into 16 equal blocks: public subnets take the
