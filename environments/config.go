@@ -5,6 +5,11 @@
 // the safe, production-shaped values; dev.json spells out what it relaxes.
 package environments
 
+import (
+	"github.com/n8n-builder/infra/modules/ecs"
+	"github.com/n8n-builder/infra/modules/loadbalancer"
+)
+
 // Environment is one validated environment file.
 type Environment struct {
 	// Name comes from the file name (dev.json -> "dev"), never from the file.
@@ -124,12 +129,6 @@ type Bridge struct {
 	Autoscaling Autoscaling `json:"autoscaling"`
 }
 
-// Architectures of the task.
-const (
-	ArchX86 = "X86_64"
-	ArchARM = "ARM64"
-)
-
 // Autoscaling configures target tracking on the ECS service.
 type Autoscaling struct {
 	// Enabled turns autoscaling on; desired_count is then left to it. Default: false.
@@ -241,8 +240,8 @@ func Defaults() Environment {
 			Cpu:                           2048,
 			Memory:                        4096,
 			DesiredCount:                  1,
-			Architecture:                  ArchX86,
-			EphemeralStorageGiB:           21,
+			Architecture:                  ecs.ArchX86,
+			EphemeralStorageGiB:           ecs.MinEphemeralStorageGiB,
 			ImageTag:                      "latest",
 			NodeEnv:                       "production",
 			HealthCheckGracePeriodSeconds: 120,
@@ -253,7 +252,7 @@ func Defaults() Environment {
 		ECR:    ECR{ImmutableTags: true, UntaggedExpiryDays: 7, KeepTaggedImages: 30},
 		Secret: Secret{RecoveryWindowDays: 30},
 		LoadBalancer: LoadBalancer{
-			SslPolicy:    "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			SslPolicy:    loadbalancer.DefaultSslPolicy,
 			AllowedCidrs: []string{"0.0.0.0/0"},
 			AccessLogs:   true,
 		},

@@ -1,12 +1,17 @@
 package environments
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/n8n-builder/infra/modules/ecs"
+	"github.com/n8n-builder/infra/modules/loadbalancer"
 )
 
 // minimal is the smallest valid file: everything else takes its default.
@@ -216,6 +221,43 @@ func TestAllProblemsAtOnce(t *testing.T) {
 		if !strings.Contains(err.Error(), "environments/test.json: "+field) {
 			t.Errorf("missing a problem with %s in:\n%v", field, err)
 		}
+	}
+}
+
+// TestModuleRules checks that the loader refuses what the modules would
+// panic on, with the modules' own constants: a rule changed in a module
+// changes here too.
+func TestModuleRules(t *testing.T) {
+	for _, k := range ecs.ReservedEnvironment {
+		_, err := Parse("environments/test.json", []byte(`{"bridge": {"environment": {"`+k+`": "x"}}}`))
+		// The API key has a message of its own (it must go into the secret).
+		if want := "bridge.environment." + k + ": "; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("environment %s: got %v, want %q", k, err, want)
+		}
+	}
+	for _, gib := range []int{ecs.MinEphemeralStorageGiB - 1, ecs.MaxEphemeralStorageGiB + 1} {
+		_, err := Parse("environments/test.json", []byte(fmt.Sprintf(`{"bridge": {"ephemeralStorageGiB": %d}}`, gib)))
+		if err == nil || !strings.Contains(err.Error(), "bridge.ephemeralStorageGiB") {
+			t.Errorf("ephemeralStorageGiB %d: got %v, want refused", gib, err)
+		}
+	}
+	for _, arch := range ecs.Architectures {
+		env, err := Parse("environments/test.json", []byte(`{"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0", "architecture": "`+arch+`"}}`))
+		if err != nil || env.Bridge.Architecture != arch {
+			t.Errorf("architecture %s: %v", arch, err)
+		}
+	}
+	// A name one character longer than the ALB name allows is refused (the
+	// access-log bucket prefix is tighter still: one shorter passes).
+	tooLong := strings.Repeat("a", loadbalancer.MaxNameLength-len("-dev"+loadbalancer.ALBNameSuffix)+1)
+	for name, ok := range map[string]bool{tooLong[:len(tooLong)-2]: true, tooLong: false} {
+		_, err := Parse("environments/dev.json", []byte(`{"projectName": "`+name+`", "network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"}}`))
+		if (err == nil) != ok {
+			t.Errorf("projectName of %d characters: err = %v, want ok = %v", len(name), err, ok)
+		}
+	}
+	if d := Defaults(); !slices.Contains(loadbalancer.SslPolicies, d.LoadBalancer.SslPolicy) || d.LoadBalancer.SslPolicy != loadbalancer.DefaultSslPolicy {
+		t.Errorf("default sslPolicy %q is not the module's %q", d.LoadBalancer.SslPolicy, loadbalancer.DefaultSslPolicy)
 	}
 }
 

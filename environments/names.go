@@ -22,9 +22,6 @@ func (e *Environment) ManagesDNS() bool { return e.DomainName != "" && e.HostedZ
 // secretThing names the API key secret: <project>-<env>-anthropic-key.
 const secretThing = "anthropic-key"
 
-// apiKeyVariable is the container variable the stack fills from the secret.
-const apiKeyVariable = "ANTHROPIC_API_KEY"
-
 // isAPIKeyName reports whether an environment variable name means the
 // Anthropic API key (or Claude's token) in any case or spelling:
 // ANTHROPIC_API_KEY, anthropic-api-key, AnthropicApiKey, " ANTHROPIC_KEY ".

@@ -9,6 +9,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/n8n-builder/infra/modules/ecs"
+	"github.com/n8n-builder/infra/modules/frontend"
+	"github.com/n8n-builder/infra/modules/loadbalancer"
 )
 
 // RetentionDays are the retention periods CloudWatch Logs accepts.
@@ -17,20 +21,6 @@ var RetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 5
 // PriceClasses of CloudFront.
 var PriceClasses = []string{"PriceClass_100", "PriceClass_200", "PriceClass_All"}
 
-// SslPolicies are the ALB policies that offer TLS 1.3 (and 1.2 for older clients).
-var SslPolicies = []string{
-	"ELBSecurityPolicy-TLS13-1-2-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-	"ELBSecurityPolicy-TLS13-1-3-2021-06",
-	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-}
-
-// reservedEnvVars are set by the stack itself; bridge.environment may not override them.
-var reservedEnvVars = []string{"ANTHROPIC_API_KEY", "NODE_ENV", "PORT"}
-
 // nameLimits are the AWS names built from <project>-<env> with the tightest
 // length limits; the project name must leave room for every one of them.
 var nameLimits = []struct {
@@ -38,12 +28,19 @@ var nameLimits = []struct {
 	suffix string
 	max    int
 }{
-	{"ALB name", "-alb", 32},
-	{"target group name", "-tg", 32},
-	{"ALB access-log bucket prefix", "-alb-logs-", 37},
-	{"UI bucket prefix", "-ui-", 37},
-	{"IAM role name", "-ecs-execution", 64},
+	{"ALB name", loadbalancer.ALBNameSuffix, loadbalancer.MaxNameLength},
+	{"target group name", loadbalancer.TargetGroupNameSuffix, loadbalancer.MaxNameLength},
+	{"ALB access-log bucket prefix", loadbalancer.LogBucketPrefixSuffix, maxBucketPrefixLength},
+	{"UI bucket prefix", frontend.BucketPrefixSuffix, maxBucketPrefixLength},
+	{"IAM role name", ecs.ExecutionRoleSuffix, maxRoleNameLength},
 }
+
+// Terraform's bucket_prefix may be 37 characters (S3's 63 less the 26 it
+// appends); IAM role names 64.
+const (
+	maxBucketPrefixLength = 37
+	maxRoleNameLength     = 64
+)
 
 var (
 	projectPattern    = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
@@ -219,11 +216,12 @@ func (e *Environment) validateBridge(p *problems) {
 	if b.DesiredCount < 0 {
 		p.add("bridge.desiredCount", "%d must be 0 or more", b.DesiredCount)
 	}
-	if b.Architecture != ArchX86 && b.Architecture != ArchARM {
-		p.add("bridge.architecture", "%q is not a Fargate architecture; valid: %q or %q", b.Architecture, ArchX86, ArchARM)
+	if !contains(ecs.Architectures, b.Architecture) {
+		p.add("bridge.architecture", "%q is not a Fargate architecture; valid: %s", b.Architecture, quoteJoin(ecs.Architectures))
 	}
-	if b.EphemeralStorageGiB < 21 || b.EphemeralStorageGiB > 200 {
-		p.add("bridge.ephemeralStorageGiB", "%d must be 21 to 200 (GiB; 21 is included in the Fargate price)", b.EphemeralStorageGiB)
+	if b.EphemeralStorageGiB < ecs.MinEphemeralStorageGiB || b.EphemeralStorageGiB > ecs.MaxEphemeralStorageGiB {
+		p.add("bridge.ephemeralStorageGiB", "%d must be %d to %d (GiB; %d is included in the Fargate price)",
+			b.EphemeralStorageGiB, ecs.MinEphemeralStorageGiB, ecs.MaxEphemeralStorageGiB, ecs.MinEphemeralStorageGiB)
 	}
 	if b.Image == "" && !imageTagPattern.MatchString(b.ImageTag) {
 		p.add("bridge.imageTag", "%q is not a valid image tag (letters, digits, '_', '.', '-'; up to 128, not starting with '.' or '-')", shorten(b.ImageTag))
@@ -245,18 +243,18 @@ func (e *Environment) validateBridge(p *problems) {
 	for _, k := range sortedKeys(b.Environment) {
 		switch {
 		case isAPIKeyName(k):
-			p.add(join("bridge.environment", k), "would put the Anthropic API key in plain text into the task definition; the stack injects %s from the secret %s: store the key there (README: The API key secret)", apiKeyVariable, e.ResourceName(secretThing))
+			p.add(join("bridge.environment", k), "would put the Anthropic API key in plain text into the task definition; the stack injects %s from the secret %s: store the key there (README: The API key secret)", ecs.APIKeyVariable, e.ResourceName(secretThing))
 		case !envVarPattern.MatchString(k):
 			p.add(join("bridge.environment", k), "is not a valid environment variable name (letters, digits, '_', not starting with a digit)")
-		case contains(reservedEnvVars, k):
-			p.add(join("bridge.environment", k), "is set by the stack; use bridge.nodeEnv for NODE_ENV, and the secret for ANTHROPIC_API_KEY")
+		case contains(ecs.ReservedEnvironment, k):
+			p.add(join("bridge.environment", k), "is set by the stack; use bridge.nodeEnv for %s, and the secret for %s", ecs.NodeEnvVariable, ecs.APIKeyVariable)
 		}
 	}
 	if b.FargateSpot && e.Protected {
 		p.add("bridge.fargateSpot", "Spot tasks can be stopped with two minutes' notice, cutting WebSocket sessions; allowed only where protected is false")
 	}
-	if b.FargateSpot && b.Architecture == ArchARM {
-		p.add("bridge.fargateSpot", "Fargate Spot runs X86_64 tasks only; set bridge.architecture to %q or turn Spot off", ArchX86)
+	if b.FargateSpot && b.Architecture != ecs.SpotArchitecture {
+		p.add("bridge.fargateSpot", "Fargate Spot runs %s tasks only; set bridge.architecture to %q or turn Spot off", ecs.SpotArchitecture, ecs.SpotArchitecture)
 	}
 	if b.HealthCheckGracePeriodSeconds < 1 || b.HealthCheckGracePeriodSeconds > 7200 {
 		p.add("bridge.healthCheckGracePeriodSeconds", "%d must be 1 to 7200", b.HealthCheckGracePeriodSeconds)
@@ -311,8 +309,8 @@ func (e *Environment) validateEdge(p *problems) {
 			p.add("loadBalancer.certificateArn", "is in %s; the ALB needs a certificate in its own region %s", m[1], e.Region)
 		}
 	}
-	if !contains(SslPolicies, lb.SslPolicy) {
-		p.add("loadBalancer.sslPolicy", "%q is not a TLS 1.3 policy; valid: %s", lb.SslPolicy, strings.Join(SslPolicies, ", "))
+	if !contains(loadbalancer.SslPolicies, lb.SslPolicy) {
+		p.add("loadBalancer.sslPolicy", "%q is not a TLS 1.3 policy; valid: %s", lb.SslPolicy, strings.Join(loadbalancer.SslPolicies, ", "))
 	}
 	checkCidrs(p, "loadBalancer.allowedCidrs", lb.AllowedCidrs, true, false)
 	if id := lb.CloudFrontPrefixListID; id != "" && !prefixListPattern.MatchString(id) {
@@ -417,6 +415,18 @@ func contains[T comparable](list []T, v T) bool {
 		}
 	}
 	return false
+}
+
+// quoteJoin lists values quoted: "a" or "b", "a", "b" or "c".
+func quoteJoin(v []string) string {
+	q := make([]string, len(v))
+	for i, s := range v {
+		q[i] = strconv.Quote(s)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
 func joinInts(v []int) string {

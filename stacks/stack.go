@@ -189,8 +189,9 @@ func originPort(env *environments.Environment) int {
 	return 80
 }
 
-// bridgePort is the port the bridge container listens on.
-const bridgePort = 3000
+// bridgePort is the port the bridge container listens on, which the target
+// group and the security groups must use too.
+const bridgePort = ecs.DefaultContainerPort
 
 // configureProviders defines the AWS provider of the environment's region and,
 // when that is not us-east-1 but something must live there (CloudFront's

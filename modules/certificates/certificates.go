@@ -31,6 +31,21 @@ type Props struct {
 	GlobalProvider cdktf.TerraformProvider
 }
 
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
+func (p Props) validate() {
+	var problems []string
+	if p.HostedZoneID == "" {
+		problems = append(problems, "HostedZoneID is required")
+	}
+	if p.DomainName == "" && p.APIDomainName == "" {
+		problems = append(problems, "need at least one of DomainName and APIDomainName")
+	}
+	if len(problems) > 0 {
+		panic("certificates: " + strings.Join(problems, "; "))
+	}
+}
+
 // Certificates holds the ARNs of the validated certificates.
 type Certificates struct {
 	constructs.Construct
@@ -48,9 +63,7 @@ const validationTTL = 60
 
 // New defines the certificates and their DNS validation under scope.
 func New(scope constructs.Construct, id string, props Props) *Certificates {
-	if props.HostedZoneID == "" || props.DomainName == "" && props.APIDomainName == "" {
-		panic("certificates: need HostedZoneID and at least one of DomainName and APIDomainName")
-	}
+	props.validate()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	certs := &Certificates{Construct: c}
 	if props.DomainName != "" {

@@ -3,16 +3,16 @@
 package ecr
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrlifecyclepolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecrrepository"
-
-	"github.com/n8n-builder/infra/internal/defaults"
 )
 
 // Props configures Repository. The zero value of a field means its documented default.
@@ -34,14 +34,25 @@ type Props struct {
 	KeepTaggedImages int
 }
 
-// validate panics on programmer misuse: the environments loader reports
-// user errors before this runs.
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.UntaggedExpiryDays = cmp.Or(p.UntaggedExpiryDays, 7)
+	p.KeepTaggedImages = cmp.Or(p.KeepTaggedImages, 30)
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
 func (p Props) validate() {
+	var problems []string
 	if p.Name == "" {
-		panic("ecr: Props.Name is required (e.g. \"n8n-builder-dev-bridge\")")
+		problems = append(problems, "Props.Name is required (e.g. \"n8n-builder-dev-bridge\")")
 	}
 	if p.UntaggedExpiryDays < 1 || p.KeepTaggedImages < 1 {
-		panic(fmt.Sprintf("ecr: UntaggedExpiryDays (%d) and KeepTaggedImages (%d) must be at least 1", p.UntaggedExpiryDays, p.KeepTaggedImages))
+		problems = append(problems, fmt.Sprintf("UntaggedExpiryDays (%d) and KeepTaggedImages (%d) must be at least 1", p.UntaggedExpiryDays, p.KeepTaggedImages))
+	}
+	if len(problems) > 0 {
+		panic("ecr: " + strings.Join(problems, "; "))
 	}
 }
 
@@ -159,12 +170,6 @@ type lifecycleSelection struct {
 
 type lifecycleAction struct {
 	Type string `json:"type"`
-}
-
-func (p Props) withDefaults() Props {
-	defaults.Set(&p.UntaggedExpiryDays, 7)
-	defaults.Set(&p.KeepTaggedImages, 30)
-	return p
 }
 
 // privateImage matches an image in a private ECR registry:

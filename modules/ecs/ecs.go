@@ -5,8 +5,10 @@ package ecs
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +26,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/iamrolepolicy"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -41,6 +42,38 @@ const (
 	ArchX86 = "X86_64"
 	ArchARM = "ARM64"
 )
+
+// Architectures lists the CPU architectures Fargate runs Linux tasks on.
+var Architectures = []string{ArchX86, ArchARM}
+
+// SpotArchitecture is the only architecture Fargate Spot runs: ARM64 tasks
+// cannot use the FARGATE_SPOT capacity provider.
+const SpotArchitecture = ArchX86
+
+// Ephemeral storage bounds of a Fargate task in GiB. The minimum is what
+// every task gets in the Fargate price without an ephemeral_storage block.
+const (
+	MinEphemeralStorageGiB = 21
+	MaxEphemeralStorageGiB = 200
+)
+
+// DefaultContainerPort is the port the bridge listens on (its PORT variable),
+// and so the port the target group and the security groups use.
+const DefaultContainerPort = 3000
+
+// ExecutionRoleSuffix ends the execution role's name "<prefix>-ecs-execution",
+// the longest name of the module (IAM allows 64 characters).
+const ExecutionRoleSuffix = "-ecs-execution"
+
+// Container variables the module sets from Props.NodeEnv and ContainerPort.
+const (
+	NodeEnvVariable = "NODE_ENV"
+	PortVariable    = "PORT"
+)
+
+// ReservedEnvironment are the container variables the module sets itself;
+// Props.Environment may not name them.
+var ReservedEnvironment = []string{APIKeyVariable, NodeEnvVariable, PortVariable}
 
 // Props configures Service. The zero value of a field means its documented
 // default; fields marked Required panic when left out.
@@ -149,43 +182,64 @@ type Autoscaling struct {
 	RequestCountResourceLabel *string
 }
 
-// validate panics on programmer misuse: the environments loader reports
-// user errors, all at once, before this runs.
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.Cpu = cmp.Or(p.Cpu, 2048)
+	p.Memory = cmp.Or(p.Memory, 4096)
+	p.Architecture = cmp.Or(p.Architecture, ArchX86)
+	p.EphemeralStorageGiB = cmp.Or(p.EphemeralStorageGiB, MinEphemeralStorageGiB)
+	p.ContainerPort = cmp.Or(p.ContainerPort, DefaultContainerPort)
+	p.NodeEnv = cmp.Or(p.NodeEnv, "production")
+	p.LogRetentionDays = cmp.Or(p.LogRetentionDays, 30)
+	p.HealthCheckGracePeriodSeconds = cmp.Or(p.HealthCheckGracePeriodSeconds, 120)
+	p.StopTimeoutSeconds = cmp.Or(p.StopTimeoutSeconds, 120)
+	a := &p.Autoscaling
+	a.MinTasks = cmp.Or(a.MinTasks, 1)
+	a.MaxTasks = cmp.Or(a.MaxTasks, 4)
+	a.CpuTargetPercent = cmp.Or(a.CpuTargetPercent, 60)
+	a.RequestsPerTarget = cmp.Or(a.RequestsPerTarget, 500)
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
 func (p Props) validate() {
+	var problems []string
 	var missing []string
 	for name, isSet := range map[string]bool{
 		"NamePrefix": p.NamePrefix != "", "Region": p.Region != "", "Image": p.Image != nil,
 		"SecretArn": p.SecretArn != nil, "SecretValueFrom": p.SecretValueFrom != nil,
 		"SecretReadPolicyJSON": p.SecretReadPolicyJSON != nil, "SubnetIDs": p.SubnetIDs != nil,
 		"SecurityGroupID": p.SecurityGroupID != nil, "TargetGroupArn": p.TargetGroupArn != nil,
+		"Autoscaling.RequestCountResourceLabel": !p.Autoscaling.Enabled || p.Autoscaling.RequestCountResourceLabel != nil,
 	} {
 		if !isSet {
 			missing = append(missing, name)
 		}
 	}
-	if p.Autoscaling.Enabled && p.Autoscaling.RequestCountResourceLabel == nil {
-		missing = append(missing, "Autoscaling.RequestCountResourceLabel")
-	}
 	if len(missing) > 0 {
 		sort.Strings(missing)
-		panic("ecs: required props missing: " + strings.Join(missing, ", "))
+		problems = append(problems, "required props missing: "+strings.Join(missing, ", "))
 	}
-	if p.Architecture != ArchX86 && p.Architecture != ArchARM {
-		panic(fmt.Sprintf("ecs: Architecture %q must be %q or %q", p.Architecture, ArchX86, ArchARM))
+	if !slices.Contains(Architectures, p.Architecture) {
+		problems = append(problems, fmt.Sprintf("Architecture %q must be one of %s", p.Architecture, strings.Join(Architectures, ", ")))
 	}
-	if p.FargateSpot && p.Architecture == ArchARM {
-		panic("ecs: Fargate Spot runs X86_64 tasks only; turn FargateSpot off or use Architecture X86_64")
+	if p.FargateSpot && p.Architecture != SpotArchitecture {
+		problems = append(problems, fmt.Sprintf("Fargate Spot runs %s tasks only; turn FargateSpot off or use Architecture %s", SpotArchitecture, SpotArchitecture))
 	}
-	if p.EphemeralStorageGiB < 21 || p.EphemeralStorageGiB > 200 {
-		panic(fmt.Sprintf("ecs: EphemeralStorageGiB %d must be 21 to 200", p.EphemeralStorageGiB))
+	if p.EphemeralStorageGiB < MinEphemeralStorageGiB || p.EphemeralStorageGiB > MaxEphemeralStorageGiB {
+		problems = append(problems, fmt.Sprintf("EphemeralStorageGiB %d must be %d to %d", p.EphemeralStorageGiB, MinEphemeralStorageGiB, MaxEphemeralStorageGiB))
 	}
-	for _, k := range []string{"PORT", "NODE_ENV", APIKeyVariable} {
+	for _, k := range ReservedEnvironment {
 		if _, ok := p.Environment[k]; ok {
-			panic("ecs: Environment may not set " + k + "; the module sets it (the API key only ever as a secret)")
+			problems = append(problems, "Environment may not set "+k+"; the module sets it (the API key only ever as a secret)")
 		}
 	}
 	if a := p.Autoscaling; a.Enabled && (a.MinTasks < 1 || a.MaxTasks < a.MinTasks) {
-		panic(fmt.Sprintf("ecs: autoscaling needs 1 <= MinTasks (%d) <= MaxTasks (%d)", a.MinTasks, a.MaxTasks))
+		problems = append(problems, fmt.Sprintf("autoscaling needs 1 <= MinTasks (%d) <= MaxTasks (%d)", a.MinTasks, a.MaxTasks))
+	}
+	if len(problems) > 0 {
+		panic("ecs: " + strings.Join(problems, "; "))
 	}
 }
 
@@ -207,7 +261,7 @@ type Service struct {
 
 // New defines the bridge's ECS resources under scope.
 func New(scope constructs.Construct, id string, props Props) *Service {
-	props = withDefaults(props)
+	props = props.withDefaults()
 	props.validate()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	s := &Service{Construct: c}
@@ -338,7 +392,7 @@ func defineRoles(c constructs.Construct, props Props, name func(string) *string,
 		account, "arn:aws:ecs:"+props.Region+":"+account+":*")
 
 	execution = iamrole.NewIamRole(c, jsii.String("execution_role"), &iamrole.IamRoleConfig{
-		Name:             name("ecs-execution"),
+		Name:             jsii.String(props.NamePrefix + ExecutionRoleSuffix),
 		Description:      jsii.String("ECS pulls the bridge image, writes its logs and injects the API key"),
 		AssumeRolePolicy: trust.Json(),
 	})
@@ -473,8 +527,8 @@ func defineAutoscaling(c constructs.Construct, props Props, name func(string) *s
 // references; plain config values are escaped (see literal).
 func containerDefinitions(p Props, logGroup string) string {
 	env := []nameValue{
-		{Name: "NODE_ENV", Value: literal(p.NodeEnv)},
-		{Name: "PORT", Value: strconv.Itoa(p.ContainerPort)},
+		{Name: NodeEnvVariable, Value: literal(p.NodeEnv)},
+		{Name: PortVariable, Value: strconv.Itoa(p.ContainerPort)},
 	}
 	for _, k := range sortedKeys(p.Environment) {
 		env = append(env, nameValue{Name: k, Value: literal(p.Environment[k])})
@@ -578,7 +632,7 @@ func literal(s string) string {
 }
 
 func ephemeralStorage(gib int) *ecstaskdefinition.EcsTaskDefinitionEphemeralStorage {
-	if gib <= 21 {
+	if gib <= MinEphemeralStorageGiB {
 		return nil // every Fargate task gets 21 GiB without the block
 	}
 	return &ecstaskdefinition.EcsTaskDefinitionEphemeralStorage{SizeInGib: jsii.Number(gib)}
@@ -591,22 +645,4 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func withDefaults(p Props) Props {
-	defaults.Set(&p.Cpu, 2048)
-	defaults.Set(&p.Memory, 4096)
-	defaults.Set(&p.Architecture, ArchX86)
-	defaults.Set(&p.EphemeralStorageGiB, 21)
-	defaults.Set(&p.ContainerPort, 3000)
-	defaults.Set(&p.NodeEnv, "production")
-	defaults.Set(&p.LogRetentionDays, 30)
-	defaults.Set(&p.HealthCheckGracePeriodSeconds, 120)
-	defaults.Set(&p.StopTimeoutSeconds, 120)
-	a := &p.Autoscaling
-	defaults.Set(&a.MinTasks, 1)
-	defaults.Set(&a.MaxTasks, 4)
-	defaults.Set(&a.CpuTargetPercent, 60)
-	defaults.Set(&a.RequestsPerTarget, 500)
-	return p
 }

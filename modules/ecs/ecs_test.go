@@ -61,6 +61,7 @@ func synth(p ecs.Props) *testutil.Synthesized {
 		AvailabilityZones:  []string{"us-east-1a", "us-east-1b"},
 		PublicSubnetCidrs:  []string{"10.0.0.0/20", "10.0.16.0/20"},
 		PrivateSubnetCidrs: []string{"10.0.32.0/20", "10.0.48.0/20"},
+		AppPort:            ecs.DefaultContainerPort,
 	})
 	repo := ecr.New(stack, "ecr", ecr.Props{Name: "proj-test-bridge"})
 	secret := secrets.New(stack, "secret", secrets.Props{Name: "proj-test-anthropic-key"})
@@ -600,21 +601,29 @@ func TestNewPanicsOnMisuse(t *testing.T) {
 	tests := []struct {
 		name string
 		p    ecs.Props
-		want string
+		fill bool
+		want []string
 	}{
-		{"missing", ecs.Props{}, "required props missing"},
-		{"spot on arm", ecs.Props{FargateSpot: true, Architecture: ecs.ArchARM}, "Fargate Spot"},
-		{"key as env", ecs.Props{Environment: map[string]string{"ANTHROPIC_API_KEY": "sk"}}, "ANTHROPIC_API_KEY"},
+		{"missing", ecs.Props{}, false, []string{"required props missing"}},
+		{"spot on arm", ecs.Props{FargateSpot: true, Architecture: ecs.ArchARM}, true, []string{"Fargate Spot"}},
+		{"key as env", ecs.Props{Environment: map[string]string{"ANTHROPIC_API_KEY": "sk"}}, true, []string{"ANTHROPIC_API_KEY"}},
+		{"storage", ecs.Props{EphemeralStorageGiB: ecs.MaxEphemeralStorageGiB + 1}, true, []string{"EphemeralStorageGiB 201 must be 21 to 200"}},
+		// Every problem in one panic, not the first one found.
+		{"all at once", ecs.Props{FargateSpot: true, Architecture: ecs.ArchARM, Environment: map[string]string{"PORT": "1"}}, false,
+			[]string{"required props missing: Image, NamePrefix", "Fargate Spot", "may not set PORT"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.name != "missing" {
+			if tt.fill {
 				fill(&tt.p)
 			}
 			defer func() {
 				r := recover()
-				if msg, _ := r.(string); !strings.Contains(msg, tt.want) {
-					t.Errorf("panic = %v, want a message containing %q", r, tt.want)
+				msg, _ := r.(string)
+				for _, w := range tt.want {
+					if !strings.Contains(msg, w) {
+						t.Errorf("panic = %v, want a message containing %q", r, w)
+					}
 				}
 			}()
 			ecs.New(testutil.NewStack(), "ecs", tt.p)

@@ -6,6 +6,7 @@
 package frontend
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -22,7 +23,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -60,6 +60,37 @@ type Props struct {
 	// is blocked, though its IPv4 address is allowed.
 	DisableIPv6 bool
 }
+
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.PriceClass = cmp.Or(p.PriceClass, "PriceClass_100")
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; user
+// config errors are caught by the environments loader before a stack is built.
+func (p Props) validate() {
+	var problems []string
+	if p.NamePrefix == "" {
+		problems = append(problems, "NamePrefix is required")
+	}
+	if p.BridgeOriginDomain == nil {
+		problems = append(problems, "BridgeOriginDomain is required (the ALB's DNS name or api.<domain>)")
+	}
+	if len(p.Aliases) > 0 && p.CertificateArn == nil {
+		problems = append(problems, "Aliases "+strings.Join(p.Aliases, ", ")+" need a us-east-1 CertificateArn")
+	}
+	if len(p.Aliases) == 0 && p.CertificateArn != nil {
+		problems = append(problems, "CertificateArn is set without Aliases; CloudFront would not use it")
+	}
+	if len(problems) > 0 {
+		panic("frontend: " + strings.Join(problems, "; "))
+	}
+}
+
+// BucketPrefixSuffix ends the UI bucket's name prefix: "<prefix>-ui-" and a
+// unique suffix S3 appends.
+const BucketPrefixSuffix = "-ui-"
 
 // Managed CloudFront policies, by their well-known IDs (the same in every
 // account): a data source lookup would need AWS at plan time.
@@ -109,14 +140,14 @@ type Frontend struct {
 
 // New defines the UI bucket and the distribution under scope.
 func New(scope constructs.Construct, id string, props Props) *Frontend {
-	props = withDefaults(props)
-	validate(props)
+	props = props.withDefaults()
+	props.validate()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	f := &Frontend{Construct: c}
 
 	bucket := s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
 		// Bucket names are global: a prefix lets Terraform add a unique suffix.
-		BucketPrefix: jsii.String(props.NamePrefix + "-ui-"),
+		BucketPrefix: jsii.String(props.NamePrefix + BucketPrefixSuffix),
 		ForceDestroy: jsii.Bool(props.ForceDestroy),
 	})
 	f.BucketName, f.BucketArn = bucket.Bucket(), bucket.Arn()
@@ -174,21 +205,6 @@ func New(scope constructs.Construct, id string, props Props) *Frontend {
 		DependsOn: &[]cdktf.ITerraformDependable{publicBlock},
 	})
 	return f
-}
-
-// validate panics on programmer misuse; user config errors are caught by the
-// environments loader before a stack is built.
-func validate(p Props) {
-	switch {
-	case p.NamePrefix == "":
-		panic("frontend: NamePrefix is required")
-	case p.BridgeOriginDomain == nil:
-		panic("frontend: BridgeOriginDomain is required (the ALB's DNS name or api.<domain>)")
-	case len(p.Aliases) > 0 && p.CertificateArn == nil:
-		panic("frontend: Aliases " + strings.Join(p.Aliases, ", ") + " need a us-east-1 CertificateArn")
-	case len(p.Aliases) == 0 && p.CertificateArn != nil:
-		panic("frontend: CertificateArn is set without Aliases; CloudFront would not use it")
-	}
 }
 
 // securityHeaders is the response headers policy of every behavior.
@@ -362,9 +378,4 @@ func bucketPolicy(c constructs.Construct, bucket s3bucket.S3Bucket, dist cloudfr
 			Conditions: []iampolicy.Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []string{"false"}}},
 		},
 	)
-}
-
-func withDefaults(p Props) Props {
-	defaults.Set(&p.PriceClass, "PriceClass_100")
-	return p
 }

@@ -9,8 +9,10 @@
 package loadbalancer
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -26,7 +28,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -34,8 +35,8 @@ import (
 // documented default; values come validated from the environment file.
 type Props struct {
 	// NamePrefix is "<project>-<env>". The ALB is named "<prefix>-alb" and the
-	// target group "<prefix>-tg"; AWS allows 32 characters for either (the
-	// environments loader checks the length). Required.
+	// target group "<prefix>-tg"; AWS allows MaxNameLength characters for
+	// either (the environments loader checks the length). Required.
 	NamePrefix string
 	// Region of the stack. It only decides whether the access-log bucket
 	// policy also names the region's legacy ELB account (regions launched
@@ -47,7 +48,8 @@ type Props struct {
 	SubnetIDs *[]*string
 	// SecurityGroupID of the ALB (80/443 in, the app port out). Required.
 	SecurityGroupID *string
-	// AppPort the bridge containers listen on. Default: 3000.
+	// AppPort the bridge containers listen on (ecs.DefaultContainerPort in the
+	// stacks). Required.
 	AppPort int
 	// HealthCheckPath the target group probes. Default: "/health".
 	HealthCheckPath string
@@ -59,8 +61,8 @@ type Props struct {
 	// certificate's own ARN) so the listener waits until the certificate is
 	// issued. Required when HTTPS; ignored otherwise.
 	CertificateArn *string
-	// SslPolicy of the HTTPS listener. Default:
-	// "ELBSecurityPolicy-TLS13-1-2-2021-06" (TLS 1.3 and 1.2).
+	// SslPolicy of the HTTPS listener, one of SslPolicies. Default:
+	// DefaultSslPolicy (TLS 1.3 and 1.2).
 	SslPolicy string
 	// DeletionProtection makes AWS refuse to delete the ALB (prod). Default:
 	// false, so `terraform destroy` works.
@@ -74,8 +76,32 @@ type Props struct {
 	ForceDestroyLogs bool
 }
 
-// Names longer than this are refused by the ELB API (ALB and target group).
-const maxNameLength = 32
+// Names of the ALB and the target group are "<prefix><suffix>"; the ELB API
+// refuses either longer than MaxNameLength characters.
+const (
+	ALBNameSuffix         = "-alb"
+	TargetGroupNameSuffix = "-tg"
+	MaxNameLength         = 32
+)
+
+// LogBucketPrefixSuffix ends the access-log bucket's name prefix:
+// "<prefix>-alb-logs-" and a unique suffix S3 appends.
+const LogBucketPrefixSuffix = "-alb-logs-"
+
+// DefaultSslPolicy is the HTTPS listener's policy when Props leave it out:
+// TLS 1.3, and 1.2 for older clients.
+const DefaultSslPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// SslPolicies are the ALB policies that offer TLS 1.3 (and 1.2 for older clients).
+var SslPolicies = []string{
+	DefaultSslPolicy,
+	"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+	"ELBSecurityPolicy-TLS13-1-3-2021-06",
+	"ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+	"ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+}
 
 // logRetentionDays after which access-log objects expire: long enough to
 // look into an incident, short enough to keep the bucket cheap.
@@ -97,24 +123,40 @@ var legacyElbAccountRegions = []string{
 // launched since August 2022.
 const logDeliveryPrincipal = "logdelivery.elasticloadbalancing.amazonaws.com"
 
-func validate(p Props) {
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.Region = cmp.Or(p.Region, "us-east-1")
+	p.HealthCheckPath = cmp.Or(p.HealthCheckPath, "/health")
+	p.SslPolicy = cmp.Or(p.SslPolicy, DefaultSslPolicy)
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
+func (p Props) validate() {
 	var problems []string
 	if p.NamePrefix == "" {
 		problems = append(problems, "NamePrefix is empty")
 	}
-	for _, name := range []string{p.NamePrefix + "-alb", p.NamePrefix + "-tg"} {
-		if len(name) > maxNameLength {
-			problems = append(problems, fmt.Sprintf("name %q is %d characters, AWS allows %d: shorten the project name", name, len(name), maxNameLength))
+	for _, name := range []string{p.NamePrefix + ALBNameSuffix, p.NamePrefix + TargetGroupNameSuffix} {
+		if len(name) > MaxNameLength {
+			problems = append(problems, fmt.Sprintf("name %q is %d characters, AWS allows %d: shorten the project name", name, len(name), MaxNameLength))
 		}
 	}
 	if p.VpcID == nil || p.SubnetIDs == nil || p.SecurityGroupID == nil {
 		problems = append(problems, "VpcID, SubnetIDs and SecurityGroupID are required (from the networking module)")
 	}
+	if p.AppPort < 1 || p.AppPort > 65535 {
+		problems = append(problems, fmt.Sprintf("AppPort %d is not a TCP port (the bridge container's port is required)", p.AppPort))
+	}
 	if p.HTTPS && p.CertificateArn == nil {
 		problems = append(problems, "HTTPS needs CertificateArn")
 	}
+	if !slices.Contains(SslPolicies, p.SslPolicy) {
+		problems = append(problems, fmt.Sprintf("SslPolicy %q is not a TLS 1.3 policy; valid: %s", p.SslPolicy, strings.Join(SslPolicies, ", ")))
+	}
 	if len(problems) > 0 {
-		panic(fmt.Sprintf("loadbalancer: %v", problems))
+		panic("loadbalancer: " + strings.Join(problems, "; "))
 	}
 }
 
@@ -147,8 +189,8 @@ type LoadBalancer struct {
 
 // New defines the load balancer resources under scope.
 func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
-	props = withDefaults(props)
-	validate(props)
+	props = props.withDefaults()
+	props.validate()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	l := &LoadBalancer{Construct: c, HTTPS: props.HTTPS}
 
@@ -164,7 +206,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 	}
 
 	alb := lb.NewLb(c, jsii.String("alb"), &lb.LbConfig{
-		Name:             jsii.String(props.NamePrefix + "-alb"),
+		Name:             jsii.String(props.NamePrefix + ALBNameSuffix),
 		LoadBalancerType: jsii.String("application"),
 		Internal:         jsii.Bool(false),
 		Subnets:          props.SubnetIDs,
@@ -207,7 +249,7 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 // listener still uses it; such a change needs a planned migration.
 func defineTargetGroup(c constructs.Construct, props Props) lbtargetgroup.LbTargetGroup {
 	return lbtargetgroup.NewLbTargetGroup(c, jsii.String("target_group"), &lbtargetgroup.LbTargetGroupConfig{
-		Name:       jsii.String(props.NamePrefix + "-tg"),
+		Name:       jsii.String(props.NamePrefix + TargetGroupNameSuffix),
 		TargetType: jsii.String("ip"),
 		Protocol:   jsii.String("HTTP"),
 		Port:       jsii.Number(props.AppPort),
@@ -285,7 +327,7 @@ func defineListeners(c constructs.Construct, props Props, alb lb.Lb, tg lbtarget
 func defineLogBucket(c constructs.Construct, props Props) (s3bucket.S3Bucket, s3bucketpolicy.S3BucketPolicy) {
 	bucket := s3bucket.NewS3Bucket(c, jsii.String("log_bucket"), &s3bucket.S3BucketConfig{
 		// A prefix: bucket names are global, S3 appends a unique suffix.
-		BucketPrefix: jsii.String(props.NamePrefix + "-alb-logs-"),
+		BucketPrefix: jsii.String(props.NamePrefix + LogBucketPrefixSuffix),
 		ForceDestroy: jsii.Bool(props.ForceDestroyLogs),
 	})
 	pab := s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("log_bucket_public_access_block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
@@ -378,12 +420,4 @@ func logBucketStatements(c constructs.Construct, props Props, bucketArn string) 
 		})
 	}
 	return statements
-}
-
-func withDefaults(p Props) Props {
-	defaults.Set(&p.Region, "us-east-1")
-	defaults.Set(&p.AppPort, 3000)
-	defaults.Set(&p.HealthCheckPath, "/health")
-	defaults.Set(&p.SslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06")
-	return p
 }

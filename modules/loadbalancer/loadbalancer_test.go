@@ -43,6 +43,7 @@ func withNetwork(p loadbalancer.Props) loadbalancer.Props {
 	p.VpcID = jsii.String("vpc-0123456789abcdef0")
 	p.SubnetIDs = jsii.Strings("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb")
 	p.SecurityGroupID = jsii.String("sg-0123456789abcdef0")
+	p.AppPort = 3000
 	return p
 }
 
@@ -227,6 +228,9 @@ func TestValidation(t *testing.T) {
 		{"name too long", withNetwork(loadbalancer.Props{NamePrefix: "a-very-long-project-name-prod"}), `"a-very-long-project-name-prod-alb" is 33 characters`},
 		{"no network", loadbalancer.Props{NamePrefix: "p-dev"}, "VpcID, SubnetIDs and SecurityGroupID are required"},
 		{"no prefix", withNetwork(loadbalancer.Props{}), "NamePrefix is empty"},
+		{"not a TLS 1.3 policy", withNetwork(loadbalancer.Props{NamePrefix: "p-dev", SslPolicy: "ELBSecurityPolicy-2016-08"}), `SslPolicy "ELBSecurityPolicy-2016-08" is not a TLS 1.3 policy`},
+		// Every problem in one panic, not the first one found.
+		{"all at once", loadbalancer.Props{HTTPS: true}, "NamePrefix is empty; VpcID, SubnetIDs and SecurityGroupID are required (from the networking module); AppPort 0 is not a TCP port (the bridge container's port is required); HTTPS needs CertificateArn"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

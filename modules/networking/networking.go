@@ -8,6 +8,7 @@
 package networking
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -33,19 +34,20 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
-// Props configures Networking. Values come validated from the environment file.
+// Props configures Networking. Values come validated from the environment
+// file; the zero value of a field means its documented default, and fields
+// marked Required panic when left out.
 type Props struct {
-	// NamePrefix starts every Name tag and resource name: "<project>-<env>".
+	// NamePrefix starts every Name tag and resource name: "<project>-<env>". Required.
 	NamePrefix string
-	// CidrBlock of the VPC.
+	// CidrBlock of the VPC. Required.
 	CidrBlock string
-	// AvailabilityZones: exactly two.
+	// AvailabilityZones: exactly two. Required.
 	AvailabilityZones []string
-	// PublicSubnetCidrs and PrivateSubnetCidrs, one per AZ, in AZ order.
+	// PublicSubnetCidrs and PrivateSubnetCidrs, one per AZ, in AZ order. Required.
 	PublicSubnetCidrs  []string
 	PrivateSubnetCidrs []string
 	// NatMode is NatPerAZ (a NAT gateway in each AZ; private subnets route to
@@ -54,7 +56,8 @@ type Props struct {
 	// subnets with a public IP; the private subnets stay, without a route
 	// out, so switching modes never replaces a subnet). Default: NatPerAZ.
 	NatMode string
-	// AppPort is the bridge container's port. Default: 3000.
+	// AppPort is the bridge container's port (ecs.DefaultContainerPort in the
+	// stacks). Required.
 	AppPort int
 	// AlbAllowedCidrs may reach the ALB on 80 and 443. Default: ["0.0.0.0/0"].
 	AlbAllowedCidrs []string
@@ -84,6 +87,45 @@ const (
 // NatModes lists every NatMode.
 var NatModes = []string{NatPerAZ, NatSingle, NatNone}
 
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.NatMode = cmp.Or(p.NatMode, NatPerAZ)
+	if len(p.AlbAllowedCidrs) == 0 {
+		p.AlbAllowedCidrs = []string{"0.0.0.0/0"}
+	}
+	if len(p.BridgeEgressPorts) == 0 {
+		p.BridgeEgressPorts = []int{443}
+	}
+	p.CloudFrontOriginPort = cmp.Or(p.CloudFrontOriginPort, 80)
+	p.FlowLogRetentionDays = cmp.Or(p.FlowLogRetentionDays, 30)
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
+func (p Props) validate() {
+	var problems []string
+	if p.NamePrefix == "" {
+		problems = append(problems, "NamePrefix is required")
+	}
+	if p.CidrBlock == "" {
+		problems = append(problems, "CidrBlock is required")
+	}
+	if len(p.AvailabilityZones) != 2 || len(p.PublicSubnetCidrs) != 2 || len(p.PrivateSubnetCidrs) != 2 {
+		problems = append(problems, fmt.Sprintf("need two AZs and two public and two private subnet CIDRs, got %d, %d and %d",
+			len(p.AvailabilityZones), len(p.PublicSubnetCidrs), len(p.PrivateSubnetCidrs)))
+	}
+	if !slices.Contains(NatModes, p.NatMode) {
+		problems = append(problems, fmt.Sprintf("NatMode %q must be one of %s", p.NatMode, strings.Join(NatModes, ", ")))
+	}
+	if p.AppPort < 1 || p.AppPort > 65535 {
+		problems = append(problems, fmt.Sprintf("AppPort %d is not a TCP port (the bridge container's port is required)", p.AppPort))
+	}
+	if len(problems) > 0 {
+		panic("networking: " + strings.Join(problems, "; "))
+	}
+}
+
 // Networking is the VPC with its subnets, routing and security groups.
 type Networking struct {
 	constructs.Construct
@@ -107,13 +149,8 @@ type Networking struct {
 
 // New defines the networking resources under scope.
 func New(scope constructs.Construct, id string, props Props) *Networking {
-	props = withDefaults(props)
-	if len(props.AvailabilityZones) != 2 || len(props.PublicSubnetCidrs) != 2 || len(props.PrivateSubnetCidrs) != 2 {
-		panic("networking: need two AZs and two public and two private subnet CIDRs")
-	}
-	if !slices.Contains(NatModes, props.NatMode) {
-		panic(fmt.Sprintf("networking: NatMode %q must be one of %s", props.NatMode, strings.Join(NatModes, ", ")))
-	}
+	props = props.withDefaults()
+	props.validate()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	n := &Networking{Construct: c}
 	name := func(thing string) *map[string]*string {
@@ -339,18 +376,4 @@ func defineFlowLogs(c constructs.Construct, v vpc.Vpc, props Props, name func(st
 		IamRoleArn:         role.Arn(),
 		Tags:               name("flow-logs"),
 	})
-}
-
-func withDefaults(p Props) Props {
-	defaults.Set(&p.NatMode, NatPerAZ)
-	defaults.Set(&p.AppPort, 3000)
-	if len(p.AlbAllowedCidrs) == 0 {
-		p.AlbAllowedCidrs = []string{"0.0.0.0/0"}
-	}
-	if len(p.BridgeEgressPorts) == 0 {
-		p.BridgeEgressPorts = []int{443}
-	}
-	defaults.Set(&p.CloudFrontOriginPort, 80)
-	defaults.Set(&p.FlowLogRetentionDays, 30)
-	return p
 }

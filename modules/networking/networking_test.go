@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 
 func synth(name string, p networking.Props) *testutil.Synthesized {
 	p.NamePrefix = "proj-test"
+	p.AppPort = 3000
 	p.CidrBlock = "10.0.0.0/16"
 	p.AvailabilityZones = []string{"us-east-1a", "us-east-1b"}
 	p.PublicSubnetCidrs = []string{"10.0.0.0/20", "10.0.16.0/20"}

@@ -30,7 +30,10 @@
 package secrets
 
 import (
+	"cmp"
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -38,7 +41,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/secretsmanagersecretversion"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/n8n-builder/infra/internal/defaults"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -61,14 +63,24 @@ type Props struct {
 	Description string
 }
 
-// validate panics on programmer misuse: the environments loader reports
-// user errors before this runs.
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.Description = cmp.Or(p.Description, "Anthropic API key of the bridge, JSON {\""+APIKeyField+"\":\"...\"}. Set it with aws secretsmanager put-secret-value.")
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
 func (p Props) validate() {
+	var problems []string
 	if p.Name == "" {
-		panic("secrets: Props.Name is required (e.g. \"n8n-builder-dev-anthropic-key\")")
+		problems = append(problems, "Props.Name is required (e.g. \"n8n-builder-dev-anthropic-key\")")
 	}
 	if w := p.RecoveryWindowDays; w != 0 && (w < 7 || w > 30) {
-		panic("secrets: RecoveryWindowDays must be 0 or 7 to 30")
+		problems = append(problems, fmt.Sprintf("RecoveryWindowDays %d must be 0 or 7 to 30", w))
+	}
+	if len(problems) > 0 {
+		panic("secrets: " + strings.Join(problems, "; "))
 	}
 }
 
@@ -90,8 +102,8 @@ type Secret struct {
 
 // New defines the secret, its placeholder version and the read policy under scope.
 func New(scope constructs.Construct, id string, props Props) *Secret {
+	props = props.withDefaults()
 	props.validate()
-	defaults.Set(&props.Description, "Anthropic API key of the bridge, JSON {\""+APIKeyField+"\":\"...\"}. Set it with aws secretsmanager put-secret-value.")
 	c := constructs.NewConstruct(scope, jsii.String(id))
 
 	// Encrypted with the AWS managed key aws/secretsmanager: free, and the

@@ -5,15 +5,15 @@
 package waf
 
 import (
+	"cmp"
 	"sort"
+	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2ipset"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/wafv2webacl"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
-	"github.com/n8n-builder/infra/internal/defaults"
 )
 
 // Props configures WAF. The zero value of a field means its documented default.
@@ -30,6 +30,24 @@ type Props struct {
 	// ACLs live. Default: nil, the stack's default provider — correct only
 	// when the stack's region is us-east-1.
 	Provider cdktf.TerraformProvider
+}
+
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.RateLimitPer5Min = cmp.Or(p.RateLimitPer5Min, defaultRateLimit)
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
+func (p Props) validate() {
+	var problems []string
+	if p.NamePrefix == "" {
+		problems = append(problems, "NamePrefix is required")
+	}
+	if len(problems) > 0 {
+		panic("waf: " + strings.Join(problems, "; "))
+	}
 }
 
 // Rule names, in priority order. The priorities are fixed, so adding or
@@ -57,10 +75,8 @@ type WAF struct {
 
 // New defines the web ACL (and the allow-list's IP set) under scope.
 func New(scope constructs.Construct, id string, props Props) *WAF {
-	if props.NamePrefix == "" {
-		panic("waf: NamePrefix is required")
-	}
-	defaults.Set(&props.RateLimitPer5Min, defaultRateLimit)
+	props = props.withDefaults()
+	props.validate()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	name := props.NamePrefix + "-cloudfront"
 
