@@ -13,6 +13,7 @@ import (
 	"github.com/n8n-builder/infra/modules/ecs"
 	"github.com/n8n-builder/infra/modules/frontend"
 	"github.com/n8n-builder/infra/modules/loadbalancer"
+	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
 // RetentionDays are the retention periods CloudWatch Logs accepts.
@@ -30,17 +31,13 @@ var nameLimits = []struct {
 }{
 	{"ALB name", loadbalancer.ALBNameSuffix, loadbalancer.MaxNameLength},
 	{"target group name", loadbalancer.TargetGroupNameSuffix, loadbalancer.MaxNameLength},
-	{"ALB access-log bucket prefix", loadbalancer.LogBucketPrefixSuffix, maxBucketPrefixLength},
-	{"UI bucket prefix", frontend.BucketPrefixSuffix, maxBucketPrefixLength},
+	{"ALB access-log bucket prefix", loadbalancer.LogBucketPrefixSuffix, privatebucket.MaxPrefixLength},
+	{"UI bucket prefix", frontend.BucketPrefixSuffix, privatebucket.MaxPrefixLength},
 	{"IAM role name", ecs.ExecutionRoleSuffix, maxRoleNameLength},
 }
 
-// Terraform's bucket_prefix may be 37 characters (S3's 63 less the 26 it
-// appends); IAM role names 64.
-const (
-	maxBucketPrefixLength = 37
-	maxRoleNameLength     = 64
-)
+// maxRoleNameLength is IAM's limit on role names.
+const maxRoleNameLength = 64
 
 var (
 	projectPattern    = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)

@@ -10,6 +10,7 @@ import (
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/awsprovider"
 	"github.com/n8n-builder/infra/modules/certificates"
+	"github.com/n8n-builder/infra/modules/dns"
 	"github.com/n8n-builder/infra/modules/ecr"
 	"github.com/n8n-builder/infra/modules/ecs"
 	"github.com/n8n-builder/infra/modules/frontend"
@@ -162,14 +163,18 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 	})
 
 	if env.ManagesDNS() {
-		uiTypes := []string{"A"}
-		if ipv6 {
-			uiTypes = append(uiTypes, "AAAA")
-		}
-		certificates.Alias(stack, "ui_alias", env.HostedZoneID, env.DomainName, ui.DomainName, ui.HostedZoneID, false, uiTypes...)
+		dns.New(stack, "ui_alias", dns.Props{
+			ZoneID: env.HostedZoneID, Name: env.DomainName,
+			TargetDNSName: ui.DomainName, TargetZoneID: ui.HostedZoneID,
+			IPv4Only: !ipv6,
+		})
 		if env.LoadBalancer.HTTPS {
-			// The ALB is IPv4-only: no AAAA record.
-			certificates.Alias(stack, "api_alias", env.HostedZoneID, env.APIDomain(), lb.DNSName, lb.ZoneID, true, "A")
+			dns.New(stack, "api_alias", dns.Props{
+				ZoneID: env.HostedZoneID, Name: env.APIDomain(),
+				TargetDNSName: lb.DNSName, TargetZoneID: lb.ZoneID,
+				EvaluateTargetHealth: true,
+				IPv4Only:             true, // the ALB is IPv4-only
+			})
 		}
 	}
 

@@ -1,7 +1,7 @@
 // Package certificates issues the ACM certificates of the UI (in us-east-1,
 // for CloudFront) and of the bridge's API name (in the stack's region, for
-// the ALB), validated through DNS records in a Route 53 zone, and offers
-// Alias to point names at CloudFront or the ALB.
+// the ALB), validated through DNS records in a Route 53 zone. The alias
+// records that point the names at CloudFront and the ALB are the dns module's.
 package certificates
 
 import (
@@ -112,50 +112,4 @@ func certificate(c constructs.Construct, name, domain, zoneID string, provider c
 		ValidationRecordFqdns: &[]*string{record.Fqdn()},
 	})
 	return validation.CertificateArn()
-}
-
-// AliasRecords are the records Alias made.
-type AliasRecords struct {
-	constructs.Construct
-	// A and AAAA are nil when that type was not asked for.
-	A    route53record.Route53Record
-	AAAA route53record.Route53Record
-}
-
-// Alias defines, under a construct with id, alias records named name in the
-// zone zoneID that point at a target (a distribution's domain_name and
-// hosted_zone_id, or a load balancer's dns_name and zone_id).
-// evaluateTargetHealth: true for an ALB (Route 53 then skips an unhealthy
-// one); CloudFront accepts only false. types are the record types, default
-// A and AAAA; pass "A" for a target without IPv6 (an IPv4-only ALB, a
-// distribution with IPv6 off), whose AAAA alias would resolve to nothing.
-func Alias(scope constructs.Construct, id, zoneID, name string, targetDNS, targetZoneID *string, evaluateTargetHealth bool, types ...string) *AliasRecords {
-	if len(types) == 0 {
-		types = []string{"A", "AAAA"}
-	}
-	for _, typ := range types {
-		if typ != "A" && typ != "AAAA" {
-			panic("certificates: alias record type " + typ + " is neither A nor AAAA")
-		}
-	}
-	c := constructs.NewConstruct(scope, jsii.String(id))
-	out := &AliasRecords{Construct: c}
-	for _, typ := range types {
-		r := route53record.NewRoute53Record(c, jsii.String(strings.ToLower(typ)), &route53record.Route53RecordConfig{
-			ZoneId: jsii.String(zoneID),
-			Name:   jsii.String(name),
-			Type:   jsii.String(typ),
-			Alias: &route53record.Route53RecordAlias{
-				Name:                 targetDNS,
-				ZoneId:               targetZoneID,
-				EvaluateTargetHealth: jsii.Bool(evaluateTargetHealth),
-			},
-		})
-		if typ == "A" {
-			out.A = r
-		} else {
-			out.AAAA = r
-		}
-	}
-	return out
 }

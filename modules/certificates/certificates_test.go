@@ -17,7 +17,7 @@ const (
 )
 
 // Three variants, synthesized once: a stack in eu-west-1 with an aliased
-// us-east-1 provider, both certificates and alias records; a us-east-1
+// us-east-1 provider and both certificates; a us-east-1
 // stack with only the UI certificate on the default provider; and one with
 // only the API certificate (the UI's is brought by the user).
 var regional, useast1, apiOnly *testutil.Synthesized
@@ -45,10 +45,6 @@ func synthRegional() *testutil.Synthesized {
 		HostedZoneID:   zoneID,
 		GlobalProvider: global,
 	})
-	certificates.Alias(stack, "ui_alias", zoneID, "builder.example.com",
-		jsii.String("d111111abcdef8.cloudfront.net"), jsii.String("Z2FDTNDATAQYW2"), false)
-	certificates.Alias(stack, "api_alias", zoneID, "api.builder.example.com",
-		jsii.String("proj-alb-1.eu-west-1.elb.amazonaws.com"), jsii.String("Z32O12XQLNTSW2"), true, "A")
 	return testutil.Synth(stack)
 }
 
@@ -138,21 +134,6 @@ func address(ref string) string {
 	return ref[:strings.LastIndex(ref, ".")]
 }
 
-func TestAliasRecords(t *testing.T) {
-	for _, typ := range []string{"A", "AAAA"} {
-		testutil.AssertResource(t, regional, "aws_route53_record", map[string]any{
-			"zone_id": zoneID, "name": "builder.example.com", "type": typ,
-			"alias": map[string]any{"name": "d111111abcdef8.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": false},
-		})
-	}
-	testutil.AssertResource(t, regional, "aws_route53_record", map[string]any{
-		"name": "api.builder.example.com", "type": "A",
-		"alias": map[string]any{"name": "proj-alb-1.eu-west-1.elb.amazonaws.com", "evaluate_target_health": true},
-	})
-	// Only the types asked for.
-	testutil.RefuteResource(t, regional, "aws_route53_record", map[string]any{"name": "api.builder.example.com", "type": "AAAA"})
-}
-
 func TestMisusePanics(t *testing.T) {
 	for name, props := range map[string]certificates.Props{
 		"no name": {HostedZoneID: zoneID},
@@ -167,14 +148,6 @@ func TestMisusePanics(t *testing.T) {
 			certificates.New(nil, "certificates", props)
 		})
 	}
-	t.Run("alias type", func(t *testing.T) {
-		defer func() {
-			if r := recover(); r == nil {
-				t.Error("no panic")
-			}
-		}()
-		certificates.Alias(testutil.NewStack(), "bad", zoneID, "x.example.com", jsii.String("t"), jsii.String("z"), false, "CNAME")
-	})
 }
 
 // TestPlan proves the validation records' references to the certificate's
@@ -183,7 +156,7 @@ func TestPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(regional.JSON)))
 	got := testutil.CountByType(plan)
-	for typ, want := range map[string]int{"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2, "aws_route53_record": 5} {
+	for typ, want := range map[string]int{"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2, "aws_route53_record": 2} {
 		if got[typ] != want {
 			t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
 		}

@@ -14,16 +14,12 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/dataawsiampolicydocument"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/modules/iampolicy"
+	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
 // Props configures Frontend. The zero value of a field means its documented default.
@@ -145,41 +141,24 @@ func New(scope constructs.Construct, id string, props Props) *Frontend {
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	f := &Frontend{Construct: c}
 
-	bucket := s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
-		// Bucket names are global: a prefix lets Terraform add a unique suffix.
-		BucketPrefix: jsii.String(props.NamePrefix + BucketPrefixSuffix),
-		ForceDestroy: jsii.Bool(props.ForceDestroy),
+	// The construct IDs "bucket", "bucket_policy" and "bucket_policy_document"
+	// are those the bucket had before the privatebucket module.
+	bucket := privatebucket.New(c, "bucket", privatebucket.Props{
+		BucketPrefix: props.NamePrefix + BucketPrefixSuffix,
+		ForceDestroy: props.ForceDestroy,
 	})
-	f.BucketName, f.BucketArn = bucket.Bucket(), bucket.Arn()
-
-	publicBlock := s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("public_access_block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                bucket.Id(),
-		BlockPublicAcls:       jsii.Bool(true),
-		BlockPublicPolicy:     jsii.Bool(true),
-		IgnorePublicAcls:      jsii.Bool(true),
-		RestrictPublicBuckets: jsii.Bool(true),
-	})
-	// ACLs off: the bucket owner owns every object, access is by policy alone.
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("ownership_controls"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket: bucket.Id(),
-		Rule:   &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
-	})
-	// SSE-S3, not SSE-KMS: with a KMS key, CloudFront (OAC) could only read
-	// the objects if the key policy let cloudfront.amazonaws.com decrypt for
-	// this distribution — another key and policy to manage for public files.
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-				SseAlgorithm: jsii.String("AES256"),
-			},
-		}},
-	})
+	f.BucketName, f.BucketArn = bucket.Name, bucket.Arn
+	// The hardening resources had IDs of their own before the module:
+	// Terraform moves them in existing state instead of deleting and
+	// re-creating them (which could leave a bucket without its settings).
+	movedFrom(c, bucket.PublicAccessBlock, "public_access_block")
+	movedFrom(c, bucket.Encryption, "encryption")
+	movedFrom(c, bucket.Ownership, "ownership_controls")
 	if props.Versioning {
 		// Off means no resource (not "Suspended"): a bucket that never had
 		// versioning stays unversioned, and dev can be destroyed at once.
 		s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-			Bucket:                  bucket.Id(),
+			Bucket:                  bucket.ID,
 			VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
 		})
 	}
@@ -192,18 +171,11 @@ func New(scope constructs.Construct, id string, props Props) *Frontend {
 		SigningProtocol:               jsii.String("sigv4"),
 	})
 	headers := securityHeaders(c, props)
-	dist := distribution(c, props, bucket, oac, headers)
+	dist := distribution(c, props, bucket.Bucket, oac, headers)
 	f.DistributionID, f.DistributionArn = dist.Id(), dist.Arn()
 	f.DomainName, f.HostedZoneID = dist.DomainName(), dist.HostedZoneId()
 
-	policy := bucketPolicy(c, bucket, dist)
-	s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("bucket_policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(),
-		Policy: policy.Json(),
-		// S3 refuses a policy while the public access block is being
-		// changed in parallel; put the block in place first.
-		DependsOn: &[]cdktf.ITerraformDependable{publicBlock},
-	})
+	bucket.Policy(cloudFrontReads(*bucket.Arn, *dist.Arn())...)
 	return f
 }
 
@@ -346,36 +318,33 @@ func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket,
 	})
 }
 
-// bucketPolicy lets only this distribution read the bucket, and only over TLS.
-func bucketPolicy(c constructs.Construct, bucket s3bucket.S3Bucket, dist cloudfrontdistribution.CloudfrontDistribution) dataawsiampolicydocument.DataAwsIamPolicyDocument {
-	thisDistribution := []iampolicy.Condition{{Test: "StringEquals", Variable: "AWS:SourceArn", Values: []string{*dist.Arn()}}}
+// cloudFrontReads are the bucket policy statements that let this
+// distribution, and only it, read the bucket (privatebucket adds TLS only).
+func cloudFrontReads(bucketArn, distributionArn string) []iampolicy.Statement {
+	thisDistribution := []iampolicy.Condition{{Test: "StringEquals", Variable: "AWS:SourceArn", Values: []string{distributionArn}}}
 	cloudfront := map[string][]string{"Service": {"cloudfront.amazonaws.com"}}
-	return iampolicy.New(c, "bucket_policy_document",
-		iampolicy.Statement{
-			Sid:        "CloudFrontReadsObjects",
-			Actions:    []string{"s3:GetObject"},
-			Resources:  []string{*bucket.Arn() + "/*"},
-			Principals: cloudfront,
-			Conditions: thisDistribution,
-		},
-		iampolicy.Statement{
-			// With ListBucket a missing object is a 404 (which the SPA
-			// routing answers with index.html), not a 403.
-			Sid:        "CloudFrontListsObjects",
-			Actions:    []string{"s3:ListBucket"},
-			Resources:  []string{*bucket.Arn()},
-			Principals: cloudfront,
-			Conditions: thisDistribution,
-		},
-		iampolicy.Statement{
-			// The standard TLS-only guard: a Deny may (and should) cover
-			// every S3 action.
-			Sid:        "DenyInsecureTransport",
-			Effect:     "Deny",
-			Actions:    []string{"s3:*"},
-			Resources:  []string{*bucket.Arn(), *bucket.Arn() + "/*"},
-			Principals: map[string][]string{"*": {"*"}},
-			Conditions: []iampolicy.Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []string{"false"}}},
-		},
-	)
+	return []iampolicy.Statement{{
+		Sid:        "CloudFrontReadsObjects",
+		Actions:    []string{"s3:GetObject"},
+		Resources:  []string{bucketArn + "/*"},
+		Principals: cloudfront,
+		Conditions: thisDistribution,
+	}, {
+		// With ListBucket a missing object is a 404 (which the SPA routing
+		// answers with index.html), not a 403.
+		Sid:        "CloudFrontListsObjects",
+		Actions:    []string{"s3:ListBucket"},
+		Resources:  []string{bucketArn},
+		Principals: cloudfront,
+		Conditions: thisDistribution,
+	}}
+}
+
+// movedFrom tells Terraform that r was defined under oldID in scope before,
+// with a moved block from that old address.
+func movedFrom(scope constructs.Construct, r cdktf.TerraformResource, oldID string) {
+	// The old address is the logical ID cdktf gives a construct at that path;
+	// an empty construct there (it synthesizes to nothing) lets cdktf compute it.
+	old := constructs.NewConstruct(scope, jsii.String(oldID))
+	r.MoveFromId(jsii.String(*r.TerraformResourceType() + "." + *cdktf.TerraformStack_Of(scope).AllocateLogicalId(old.Node())))
 }

@@ -2,6 +2,7 @@ package frontend_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -185,12 +186,27 @@ func TestBucketPolicy(t *testing.T) {
 	})
 }
 
-func TestBucketPolicyAfterPublicAccessBlock(t *testing.T) {
-	want := "aws_s3_bucket_public_access_block." + onlyName(t, dev.Resources("aws_s3_bucket_public_access_block"))
-	for _, p := range dev.Resources("aws_s3_bucket_policy") {
-		if deps, _ := p["depends_on"].([]any); len(deps) != 1 || deps[0] != want {
-			t.Errorf("depends_on = %v, want [%s]", p["depends_on"], want)
+// TestHardeningMovedNotReplaced: the bucket's public access block,
+// encryption and ownership controls had IDs of their own before the
+// privatebucket module; moved blocks carry them over in existing state.
+func TestHardeningMovedNotReplaced(t *testing.T) {
+	moved, _ := dev.Tree()["moved"].([]any)
+	want := map[string]string{
+		"aws_s3_bucket_public_access_block.frontend_public_access_block_":         "aws_s3_bucket_public_access_block.frontend_bucket_public_access_block_",
+		"aws_s3_bucket_server_side_encryption_configuration.frontend_encryption_": "aws_s3_bucket_server_side_encryption_configuration.frontend_bucket_encryption_",
+		"aws_s3_bucket_ownership_controls.frontend_ownership_controls_":           "aws_s3_bucket_ownership_controls.frontend_bucket_ownership_",
+	}
+	for _, m := range moved {
+		m, _ := m.(map[string]any)
+		from, to := fmt.Sprint(m["from"]), fmt.Sprint(m["to"])
+		for f, tp := range want {
+			if strings.HasPrefix(from, f) && strings.HasPrefix(to, tp) {
+				delete(want, f)
+			}
 		}
+	}
+	if len(want) > 0 {
+		t.Errorf("moved blocks %v lack moves from %v", moved, want)
 	}
 }
 

@@ -20,15 +20,12 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/modules/iampolicy"
+	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
 // Props configures LoadBalancer. The zero value of a field means its
@@ -198,8 +195,8 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 	var albDependsOn *[]cdktf.ITerraformDependable
 	if props.AccessLogs {
 		bucket, policy := defineLogBucket(c, props)
-		l.LogBucketName = bucket.Bucket()
-		accessLogs = &lb.LbAccessLogs{Bucket: bucket.Bucket(), Enabled: jsii.Bool(true)}
+		l.LogBucketName = bucket.Name
+		accessLogs = &lb.LbAccessLogs{Bucket: bucket.Name, Enabled: jsii.Bool(true)}
 		// The ALB writes a test object when access logging is turned on and
 		// fails with "Access Denied for bucket" if the policy is not in place.
 		albDependsOn = &[]cdktf.ITerraformDependable{policy}
@@ -324,33 +321,15 @@ func defineListeners(c constructs.Construct, props Props, alb lb.Lb, tg lbtarget
 
 // defineLogBucket creates the private access-log bucket and its policy, and
 // returns both (the ALB must wait for the policy).
-func defineLogBucket(c constructs.Construct, props Props) (s3bucket.S3Bucket, s3bucketpolicy.S3BucketPolicy) {
-	bucket := s3bucket.NewS3Bucket(c, jsii.String("log_bucket"), &s3bucket.S3BucketConfig{
-		// A prefix: bucket names are global, S3 appends a unique suffix.
-		BucketPrefix: jsii.String(props.NamePrefix + LogBucketPrefixSuffix),
-		ForceDestroy: jsii.Bool(props.ForceDestroyLogs),
-	})
-	pab := s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("log_bucket_public_access_block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                bucket.Id(),
-		BlockPublicAcls:       jsii.Bool(true),
-		BlockPublicPolicy:     jsii.Bool(true),
-		IgnorePublicAcls:      jsii.Bool(true),
-		RestrictPublicBuckets: jsii.Bool(true),
-	})
-	// ALB access logs support only SSE-S3 (AES256): with SSE-KMS as the
-	// bucket default, delivery fails.
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("log_bucket_encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-				SseAlgorithm: jsii.String("AES256"),
-			},
-		}},
+func defineLogBucket(c constructs.Construct, props Props) (*privatebucket.Bucket, s3bucketpolicy.S3BucketPolicy) {
+	bucket := privatebucket.New(c, "log_bucket", privatebucket.Props{
+		BucketPrefix: props.NamePrefix + LogBucketPrefixSuffix,
+		ForceDestroy: props.ForceDestroyLogs,
 	})
 	// Logs are written once and never changed, so the bucket is not
 	// versioned; the rule below is their whole lifecycle.
 	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, jsii.String("log_bucket_lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: bucket.Id(),
+		Bucket: bucket.ID,
 		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
 			Id:     jsii.String("expire-access-logs"),
 			Status: jsii.String("Enabled"),
@@ -362,27 +341,11 @@ func defineLogBucket(c constructs.Construct, props Props) (s3bucket.S3Bucket, s3
 			},
 		}},
 	})
-
-	doc := iampolicy.New(c, "log_bucket_policy_document", logBucketStatements(c, props, *bucket.Arn())...)
-	policy := s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("log_bucket_policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket: bucket.Id(),
-		Policy: doc.Json(),
-		// S3 answers "A conflicting conditional operation is currently in
-		// progress" to bucket-level changes made at the same time.
-		DependsOn: &[]cdktf.ITerraformDependable{pab},
-	})
-	// BucketOwnerEnforced turns ACLs off: every log object belongs to this
-	// account, whoever delivers it.
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("log_bucket_ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket:    bucket.Id(),
-		Rule:      &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
-		DependsOn: &[]cdktf.ITerraformDependable{policy},
-	})
-	return bucket, policy
+	return bucket, bucket.Policy(logDeliveryStatements(c, props, *bucket.Arn)...)
 }
 
-// logBucketStatements are the bucket policy: TLS only, and write access for
-// ELB log delivery under AWSLogs/ (where the ALB writes without a prefix;
+// logDeliveryStatements are the bucket policy's write access for ELB log
+// delivery (privatebucket adds TLS only) under AWSLogs/ (where the ALB writes without a prefix;
 // the account ID that follows is not known at synth time).
 //
 // Which principal delivers depends on the region's age. AWS documents the
@@ -394,17 +357,9 @@ func defineLogBucket(c constructs.Construct, props Props) (s3bucket.S3Bucket, s3
 // uses, and S3 accepts the service principal in old regions too. The legacy
 // account comes from aws_elb_service_account, which the provider looks up
 // in a built-in table (no AWS call; checked in its source).
-func logBucketStatements(c constructs.Construct, props Props, bucketArn string) []iampolicy.Statement {
+func logDeliveryStatements(c constructs.Construct, props Props, bucketArn string) []iampolicy.Statement {
 	logs := bucketArn + "/AWSLogs/*"
 	statements := []iampolicy.Statement{{
-		Sid:    "DenyInsecureTransport",
-		Effect: "Deny",
-		// A deny must cover every action: a list would leave gaps.
-		Actions:    []string{"s3:*"},
-		Resources:  []string{bucketArn, bucketArn + "/*"},
-		Principals: map[string][]string{"*": {"*"}},
-		Conditions: []iampolicy.Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []string{"false"}}},
-	}, {
 		Sid:        "ElbLogDeliveryWrite",
 		Actions:    []string{"s3:PutObject"},
 		Resources:  []string{logs},

@@ -1,0 +1,152 @@
+// Package privatebucket defines an S3 bucket nobody outside the account can
+// read, with the hardening every bucket of this app gets: all four public
+// access blocks, SSE-S3 encryption, ACLs off (BucketOwnerEnforced) and a
+// bucket policy that refuses requests without TLS.
+//
+// The resources are created beside the bucket in the caller's scope, not in
+// a construct of their own, with construct IDs derived from the bucket's:
+// "<id>", "<id>_public_access_block", "<id>_encryption", "<id>_ownership",
+// "<id>_policy" and "<id>_policy_document". The buckets were defined inline
+// before this module existed, and a new construct level would change every
+// Terraform address and so replace the buckets in existing state.
+package privatebucket
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/modules/iampolicy"
+)
+
+// MaxPrefixLength is the longest bucket_prefix Terraform accepts: S3 allows
+// 63 characters and Terraform appends a unique 26-character suffix.
+const MaxPrefixLength = 37
+
+// DenyInsecureTransportSid is the Sid of the TLS-only statement every
+// bucket policy starts with.
+const DenyInsecureTransportSid = "DenyInsecureTransport"
+
+// Props configures Bucket.
+type Props struct {
+	// BucketPrefix starts the bucket's name; Terraform appends a unique
+	// suffix (bucket names are global). At most MaxPrefixLength characters.
+	// Required.
+	BucketPrefix string
+	// ForceDestroy lets `terraform destroy` delete the bucket with its
+	// objects. Default: false (destroy fails on a non-empty bucket).
+	ForceDestroy bool
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader reports user errors before this runs.
+func (p Props) validate() {
+	var problems []string
+	if p.BucketPrefix == "" {
+		problems = append(problems, "BucketPrefix is required")
+	}
+	if len(p.BucketPrefix) > MaxPrefixLength {
+		problems = append(problems, fmt.Sprintf("BucketPrefix %q is %d characters, Terraform allows %d", p.BucketPrefix, len(p.BucketPrefix), MaxPrefixLength))
+	}
+	if len(problems) > 0 {
+		panic("privatebucket: " + strings.Join(problems, "; "))
+	}
+}
+
+// Bucket is a private, encrypted S3 bucket without ACLs. Its bucket policy
+// comes from Policy, which every caller must call once: the TLS-only
+// statement is part of it.
+type Bucket struct {
+	scope constructs.Construct
+	id    string
+	// Bucket is the aws_s3_bucket, for what the caller adds (versioning,
+	// lifecycle rules, origins).
+	Bucket s3bucket.S3Bucket
+	// Name is the generated bucket name; ID the same as a resource ID.
+	Name, ID, Arn *string
+	// RegionalDomainName is the bucket's regional endpoint, e.g. for a
+	// CloudFront origin.
+	RegionalDomainName *string
+	// PublicAccessBlock is the bucket's public access block; a bucket policy
+	// waits for it.
+	PublicAccessBlock s3bucketpublicaccessblock.S3BucketPublicAccessBlock
+	// Encryption is the default encryption configuration (SSE-S3).
+	Encryption s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationA
+	// Ownership turns ACLs off.
+	Ownership s3bucketownershipcontrols.S3BucketOwnershipControls
+}
+
+// New defines the bucket and its hardening under scope, with construct IDs
+// derived from id (see the package documentation).
+func New(scope constructs.Construct, id string, props Props) *Bucket {
+	props.validate()
+	bucket := s3bucket.NewS3Bucket(scope, jsii.String(id), &s3bucket.S3BucketConfig{
+		BucketPrefix: jsii.String(props.BucketPrefix),
+		ForceDestroy: jsii.Bool(props.ForceDestroy),
+	})
+	b := &Bucket{
+		scope: scope, id: id, Bucket: bucket,
+		Name: bucket.Bucket(), ID: bucket.Id(), Arn: bucket.Arn(),
+		RegionalDomainName: bucket.BucketRegionalDomainName(),
+	}
+	b.PublicAccessBlock = s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(scope, jsii.String(id+"_public_access_block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
+		Bucket:                bucket.Id(),
+		BlockPublicAcls:       jsii.Bool(true),
+		BlockPublicPolicy:     jsii.Bool(true),
+		IgnorePublicAcls:      jsii.Bool(true),
+		RestrictPublicBuckets: jsii.Bool(true),
+	})
+	// SSE-S3 (AES256), not SSE-KMS: ALB access-log delivery supports only
+	// SSE-S3, and with a KMS key CloudFront (OAC) could only read the UI if the
+	// key policy let cloudfront.amazonaws.com decrypt — another key to manage
+	// for files that are public through CloudFront anyway.
+	b.Encryption = s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(scope, jsii.String(id+"_encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
+		Bucket: bucket.Id(),
+		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
+			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
+				SseAlgorithm: jsii.String("AES256"),
+			},
+		}},
+	})
+	// BucketOwnerEnforced turns ACLs off: this account owns every object,
+	// whoever writes it (e.g. ELB log delivery), and access is by policy alone.
+	// After the public access block: S3 answers "A conflicting conditional
+	// operation is currently in progress" to bucket-level changes made at once.
+	b.Ownership = s3bucketownershipcontrols.NewS3BucketOwnershipControls(scope, jsii.String(id+"_ownership"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
+		Bucket:    bucket.Id(),
+		Rule:      &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
+		DependsOn: &[]cdktf.ITerraformDependable{b.PublicAccessBlock},
+	})
+	return b
+}
+
+// Policy defines the bucket policy: the TLS-only statement, then statements.
+// Call it once per bucket.
+func (b *Bucket) Policy(statements ...iampolicy.Statement) s3bucketpolicy.S3BucketPolicy {
+	all := append([]iampolicy.Statement{{
+		Sid:    DenyInsecureTransportSid,
+		Effect: "Deny",
+		// A deny may (and should) cover every action: a list would leave gaps.
+		Actions:    []string{"s3:*"},
+		Resources:  []string{*b.Arn, *b.Arn + "/*"},
+		Principals: map[string][]string{"*": {"*"}},
+		Conditions: []iampolicy.Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []string{"false"}}},
+	}}, statements...)
+	doc := iampolicy.New(b.scope, b.id+"_policy_document", all...)
+	return s3bucketpolicy.NewS3BucketPolicy(b.scope, jsii.String(b.id+"_policy"), &s3bucketpolicy.S3BucketPolicyConfig{
+		Bucket: b.ID,
+		Policy: doc.Json(),
+		// One bucket-level change at a time (see Ownership): after the public
+		// access block, which a public-looking policy would otherwise trip, and
+		// after the ownership controls.
+		DependsOn: &[]cdktf.ITerraformDependable{b.PublicAccessBlock, b.Ownership},
+	})
+}

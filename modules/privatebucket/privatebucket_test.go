@@ -1,0 +1,141 @@
+package privatebucket_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/iampolicy"
+	"github.com/n8n-builder/infra/modules/privatebucket"
+)
+
+// One stack, synthesized once: a bucket with one extra policy statement.
+var s *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	testutil.Main(m, func() {
+		stack := testutil.NewStack()
+		b := privatebucket.New(stack, "logs", privatebucket.Props{BucketPrefix: "proj-dev-logs-", ForceDestroy: true})
+		b.Policy(iampolicy.Statement{
+			Sid: "ServiceWrites", Actions: []string{"s3:PutObject"}, Resources: []string{*b.Arn + "/x/*"},
+			Principals: map[string][]string{"Service": {"logging.s3.amazonaws.com"}},
+		})
+		s = testutil.Synth(stack)
+	})
+}
+
+func TestHardening(t *testing.T) {
+	id := s.Ref("aws_s3_bucket", "logs", "id")
+	testutil.AssertResource(t, s, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-dev-logs-", "force_destroy": true})
+	testutil.AssertResource(t, s, "aws_s3_bucket_public_access_block", map[string]any{
+		"bucket": id, "block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true,
+	})
+	testutil.AssertResource(t, s, "aws_s3_bucket_server_side_encryption_configuration", map[string]any{
+		"bucket": id, "rule": []any{map[string]any{"apply_server_side_encryption_by_default": map[string]any{"sse_algorithm": "AES256"}}},
+	})
+	testutil.AssertResource(t, s, "aws_s3_bucket_ownership_controls", map[string]any{
+		"bucket": id, "rule": map[string]any{"object_ownership": "BucketOwnerEnforced"},
+	})
+}
+
+// TestPolicy: the TLS-only deny comes first, covers the bucket and its
+// objects, and the caller's statements follow it.
+func TestPolicy(t *testing.T) {
+	docs := s.DataSources("aws_iam_policy_document")
+	if len(docs) != 1 {
+		t.Fatalf("%d policy documents, want 1", len(docs))
+	}
+	var doc struct {
+		Statement []struct {
+			Sid       string   `json:"sid"`
+			Effect    string   `json:"effect"`
+			Actions   []string `json:"actions"`
+			Resources []string `json:"resources"`
+			Condition []struct {
+				Test, Variable string
+				Values         []string
+			} `json:"condition"`
+		} `json:"statement"`
+	}
+	for _, d := range docs {
+		raw, _ := json.Marshal(d)
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(doc.Statement) != 2 || doc.Statement[0].Sid != privatebucket.DenyInsecureTransportSid || doc.Statement[1].Sid != "ServiceWrites" {
+		t.Fatalf("statements %+v, want the TLS deny, then ServiceWrites", doc.Statement)
+	}
+	deny := doc.Statement[0]
+	arn := s.Ref("aws_s3_bucket", "logs", "arn")
+	if deny.Effect != "Deny" || strings.Join(deny.Actions, ",") != "s3:*" || strings.Join(deny.Resources, ",") != arn+","+arn+"/*" ||
+		len(deny.Condition) != 1 || deny.Condition[0].Variable != "aws:SecureTransport" || strings.Join(deny.Condition[0].Values, ",") != "false" {
+		t.Errorf("TLS statement %+v", deny)
+	}
+}
+
+// TestOneChangeAtATime: S3 refuses concurrent bucket-level changes, so the
+// ownership controls wait for the public access block and the policy for both.
+func TestOneChangeAtATime(t *testing.T) {
+	pab := "aws_s3_bucket_public_access_block." + name(t, "aws_s3_bucket_public_access_block")
+	own := "aws_s3_bucket_ownership_controls." + name(t, "aws_s3_bucket_ownership_controls")
+	for typ, want := range map[string][]string{
+		"aws_s3_bucket_ownership_controls": {pab},
+		"aws_s3_bucket_policy":             {pab, own},
+	} {
+		for _, r := range s.Resources(typ) {
+			if got := testutil.Strings(r["depends_on"]); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("%s depends_on %v, want %v", typ, got, want)
+			}
+		}
+	}
+}
+
+// TestConstructIDs: the resources sit beside the bucket with IDs derived
+// from its own, which keeps the addresses the buckets had before the module.
+func TestConstructIDs(t *testing.T) {
+	// Defined at the top of the stack, the names are the construct IDs as they are.
+	for typ, want := range map[string]string{
+		"aws_s3_bucket":                                      "logs",
+		"aws_s3_bucket_public_access_block":                  "logs_public_access_block",
+		"aws_s3_bucket_server_side_encryption_configuration": "logs_encryption",
+		"aws_s3_bucket_ownership_controls":                   "logs_ownership",
+		"aws_s3_bucket_policy":                               "logs_policy",
+	} {
+		if n := name(t, typ); n != want {
+			t.Errorf("%s is named %s, want %s", typ, n, want)
+		}
+	}
+}
+
+func TestMisusePanics(t *testing.T) {
+	for prefix, want := range map[string]string{
+		"":                          "BucketPrefix is required",
+		strings.Repeat("a", 38):     "is 38 characters, Terraform allows 37",
+		strings.Repeat("a", 37)[1:]: "",
+	} {
+		t.Run(want, func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if want == "" && msg != "" || !strings.Contains(msg, want) {
+					t.Errorf("panic %q, want %q", msg, want)
+				}
+			}()
+			privatebucket.New(testutil.NewStack(), "b", privatebucket.Props{BucketPrefix: prefix})
+		})
+	}
+}
+
+// name returns the Terraform name of the one resource of typ.
+func name(t *testing.T, typ string) string {
+	t.Helper()
+	var names []string
+	for n := range s.Resources(typ) {
+		names = append(names, n)
+	}
+	if len(names) != 1 {
+		t.Fatalf("%s: %v, want one", typ, names)
+	}
+	return names[0]
+}
