@@ -16,8 +16,8 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/moved"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 	"github.com/n8n-builder/infra/modules/privatebucket"
 )
@@ -151,9 +151,9 @@ func New(scope constructs.Construct, id string, props Props) *Frontend {
 	// The hardening resources had IDs of their own before the module:
 	// Terraform moves them in existing state instead of deleting and
 	// re-creating them (which could leave a bucket without its settings).
-	movedFrom(c, bucket.PublicAccessBlock, "public_access_block")
-	movedFrom(c, bucket.Encryption, "encryption")
-	movedFrom(c, bucket.Ownership, "ownership_controls")
+	moved.From(c, bucket.PublicAccessBlock, "public_access_block")
+	moved.From(c, bucket.Encryption, "encryption")
+	moved.From(c, bucket.Ownership, "ownership_controls")
 	if props.Versioning {
 		// Off means no resource (not "Suspended"): a bucket that never had
 		// versioning stays unversioned, and dev can be destroyed at once.
@@ -338,13 +338,4 @@ func cloudFrontReads(bucketArn, distributionArn string) []iampolicy.Statement {
 		Principals: cloudfront,
 		Conditions: thisDistribution,
 	}}
-}
-
-// movedFrom tells Terraform that r was defined under oldID in scope before,
-// with a moved block from that old address.
-func movedFrom(scope constructs.Construct, r cdktf.TerraformResource, oldID string) {
-	// The old address is the logical ID cdktf gives a construct at that path;
-	// an empty construct there (it synthesizes to nothing) lets cdktf compute it.
-	old := constructs.NewConstruct(scope, jsii.String(oldID))
-	r.MoveFromId(jsii.String(*r.TerraformResourceType() + "." + *cdktf.TerraformStack_Of(scope).AllocateLogicalId(old.Node())))
 }

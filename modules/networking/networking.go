@@ -34,6 +34,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/moved"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -120,6 +121,14 @@ func (p Props) validate() {
 	}
 	if p.AppPort < 1 || p.AppPort > 65535 {
 		problems = append(problems, fmt.Sprintf("AppPort %d is not a TCP port (the bridge container's port is required)", p.AppPort))
+	}
+	// Rules are keyed by what they allow: a repeated entry would be a
+	// second rule with the same construct ID.
+	if d := duplicates(p.AlbAllowedCidrs); len(d) > 0 {
+		problems = append(problems, fmt.Sprintf("AlbAllowedCidrs repeats %v", d))
+	}
+	if d := duplicates(p.BridgeEgressPorts); len(d) > 0 {
+		problems = append(problems, fmt.Sprintf("BridgeEgressPorts repeats %v", d))
 	}
 	if len(problems) > 0 {
 		panic("networking: " + strings.Join(problems, "; "))
@@ -282,7 +291,9 @@ func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, pro
 
 	for _, port := range []int{80, 443} {
 		for i, cidr := range props.AlbAllowedCidrs {
-			vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(fmt.Sprintf("alb_ingress_%d_%d", port, i)), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
+			// Keyed by port and CIDR, not list position: reordering or removing
+			// an entry of the allow-list leaves the other rules alone.
+			rule := vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String(fmt.Sprintf("alb_ingress_%d_%s", port, cidrKey(cidr))), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 				SecurityGroupId: alb.Id(),
 				Description:     jsii.String(fmt.Sprintf("port %d from %s", port, cidr)),
 				IpProtocol:      jsii.String("tcp"),
@@ -290,6 +301,10 @@ func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, pro
 				ToPort:          jsii.Number(port),
 				CidrIpv4:        jsii.String(cidr),
 			})
+			// Until this release the rules were keyed by list position; the
+			// moved block carries a rule over in existing state (a new rule
+			// for the same port and CIDR would clash with the old one in AWS).
+			moved.From(c, rule, fmt.Sprintf("alb_ingress_%d_%d", port, i))
 		}
 	}
 	if props.CloudFrontPrefixListID != "" {
@@ -376,4 +391,22 @@ func defineFlowLogs(c constructs.Construct, v vpc.Vpc, props Props, name func(st
 		IamRoleArn:         role.Arn(),
 		Tags:               name("flow-logs"),
 	})
+}
+
+// cidrKey turns a CIDR into a construct ID part: "203.0.113.0/24" ->
+// "203_0_113_0_24". A validated CIDR has one spelling, so the key is unique.
+func cidrKey(cidr string) string {
+	return strings.NewReplacer(".", "_", "/", "_").Replace(cidr)
+}
+
+// duplicates returns the values that appear more than once in list.
+func duplicates[T comparable](list []T) []T {
+	seen := map[T]int{}
+	var out []T
+	for _, v := range list {
+		if seen[v]++; seen[v] == 2 {
+			out = append(out, v)
+		}
+	}
+	return out
 }

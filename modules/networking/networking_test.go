@@ -2,6 +2,7 @@ package networking_test
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 
@@ -225,6 +226,64 @@ func TestFlowLogs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRuleIDsKeyedByContent: the ALB's ingress rules are named after the
+// port and CIDR they allow, so reordering or shortening the allow-list does
+// not rename (and so replace) the rules for the other entries.
+func TestRuleIDsKeyedByContent(t *testing.T) {
+	var got []string
+	for name := range perAZ.Resources("aws_vpc_security_group_ingress_rule") {
+		if i := strings.LastIndex(name, "_"); strings.HasPrefix(name, "net_alb_ingress_") && i > 0 {
+			got = append(got, strings.TrimPrefix(name[:i], "net_")) // drop cdktf's hash suffix
+		}
+	}
+	sort.Strings(got)
+	want := []string{
+		"alb_ingress_443_198_51_100_7_32", "alb_ingress_443_203_0_113_0_24",
+		"alb_ingress_80_198_51_100_7_32", "alb_ingress_80_203_0_113_0_24", "alb_ingress_cloudfront",
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ALB ingress rules %v, want %v", got, want)
+	}
+
+	// The rules were keyed by list position before: moved blocks carry
+	// each one over in existing state, from its old index to its CIDR.
+	moves := map[string]string{}
+	for _, m := range perAZ.Tree()["moved"].([]any) {
+		m := m.(map[string]any)
+		moves[hashless(m["from"])] = hashless(m["to"])
+	}
+	rule := "aws_vpc_security_group_ingress_rule.net_"
+	for from, to := range map[string]string{
+		"alb_ingress_80_0": "alb_ingress_80_203_0_113_0_24", "alb_ingress_80_1": "alb_ingress_80_198_51_100_7_32",
+		"alb_ingress_443_0": "alb_ingress_443_203_0_113_0_24", "alb_ingress_443_1": "alb_ingress_443_198_51_100_7_32",
+	} {
+		if got := moves[rule+from]; got != rule+to {
+			t.Errorf("moved from %s to %q, want %s", rule+from, got, rule+to)
+		}
+	}
+}
+
+// hashless drops cdktf's hash suffix from a resource address.
+func hashless(address any) string {
+	s := fmt.Sprint(address)
+	return s[:strings.LastIndex(s, "_")]
+}
+
+func TestRepeatedEntriesPanic(t *testing.T) {
+	defer func() {
+		msg := fmt.Sprint(recover())
+		for _, want := range []string{"AlbAllowedCidrs repeats [203.0.113.0/24]", "BridgeEgressPorts repeats [443]"} {
+			if !contains(msg, want) {
+				t.Errorf("panic %q, want it to contain %q", msg, want)
+			}
+		}
+	}()
+	synth("repeats", networking.Props{
+		AlbAllowedCidrs:   []string{"203.0.113.0/24", "10.0.0.0/8", "203.0.113.0/24"},
+		BridgeEgressPorts: []int{443, 443},
+	})
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
