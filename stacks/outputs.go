@@ -11,10 +11,12 @@ import (
 	"github.com/n8n-builder/infra/modules/loadbalancer"
 	"github.com/n8n-builder/infra/modules/networking"
 	"github.com/n8n-builder/infra/modules/secrets"
+	"github.com/n8n-builder/infra/stacks/outputs"
 )
 
 // defineOutputs declares the stack outputs: what the deploy steps, the smoke
-// check (cmd/smoke) and the n8n error workflow need.
+// check (cmd/smoke) and the n8n error workflow need. Their names are the
+// constants of package outputs, which cmd/smoke reads them by.
 func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, net *networking.Networking,
 	repo *ecr.Repository, secret *secrets.Secret, lb *loadbalancer.LoadBalancer, svc *ecs.Service, ui *frontend.Frontend) {
 	// The bridge's own URL: its custom name over HTTPS, or the ALB's DNS name over HTTP.
@@ -28,25 +30,25 @@ func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, ne
 		uiHost = env.DomainName
 	}
 
-	output(stack, "vpc_id", net.VpcID, "ID of the VPC.")
-	output(stack, "alb_dns_name", lb.DNSName, "DNS name of the bridge's Application Load Balancer.")
-	output(stack, "alb_url", bridgeURL, "URL of the bridge on the ALB (https with a certificate, else http).")
-	output(stack, "error_callback_url", bridgeURL+"/error-callback", "Paste into the HTTP Request node of your n8n error workflow.")
-	output(stack, "websocket_url", wsURL, "The bridge's WebSocket on the ALB (ws:// in an HTTP-only environment).")
-	output(stack, "websocket_url_via_cloudfront", "wss://"+uiHost+"/ws", "The WebSocket URL the chat UI should use: same origin as the UI, always wss://.")
-	output(stack, "ecr_repository_url", repo.RepositoryURL, "Push the bridge image here.")
-	output(stack, "ecs_cluster_name", svc.ClusterName, "ECS cluster of the bridge service.")
-	output(stack, "ecs_service_name", svc.ServiceName, "ECS service of the bridge (force a new deployment after pushing an image).")
-	output(stack, "secrets_manager_arn", secret.Arn, "Secret holding {\"ANTHROPIC_API_KEY\": ...}; set it with put-secret-value.")
-	output(stack, "log_group_name", svc.LogGroupName, "CloudWatch log group of the bridge containers (aws logs tail).")
-	output(stack, "cloudfront_url", "https://"+*ui.DomainName, "The chat UI on CloudFront's own domain.")
-	output(stack, "cloudfront_distribution_id", ui.DistributionID, "Invalidate with it after uploading the UI.")
-	output(stack, "s3_bucket_name", ui.BucketName, "Upload the built UI here (aws s3 sync).")
+	output(stack, outputs.VpcID, net.VpcID, "ID of the VPC.")
+	output(stack, outputs.ALBDNSName, lb.DNSName, "DNS name of the bridge's Application Load Balancer.")
+	output(stack, outputs.ALBURL, bridgeURL, "URL of the bridge on the ALB (https with a certificate, else http).")
+	output(stack, outputs.ErrorCallbackURL, bridgeURL+"/error-callback", "Paste into the HTTP Request node of your n8n error workflow.")
+	output(stack, outputs.WebSocketURL, wsURL, "The bridge's WebSocket on the ALB (ws:// in an HTTP-only environment).")
+	output(stack, outputs.WebSocketViaCloudFrontURL, "wss://"+uiHost+"/ws", "The WebSocket URL the chat UI should use: same origin as the UI, always wss://.")
+	output(stack, outputs.ECRRepositoryURL, repo.RepositoryURL, "Push the bridge image here.")
+	output(stack, outputs.ECSClusterName, svc.ClusterName, "ECS cluster of the bridge service.")
+	output(stack, outputs.ECSServiceName, svc.ServiceName, "ECS service of the bridge (force a new deployment after pushing an image).")
+	output(stack, outputs.SecretsManagerArn, secret.Arn, "Secret holding {\"ANTHROPIC_API_KEY\": ...}; set it with put-secret-value.")
+	output(stack, outputs.LogGroupName, svc.LogGroupName, "CloudWatch log group of the bridge containers (aws logs tail).")
+	output(stack, outputs.CloudFrontURL, "https://"+*ui.DomainName, "The chat UI on CloudFront's own domain.")
+	output(stack, outputs.CloudFrontDistributionID, ui.DistributionID, "Invalidate with it after uploading the UI.")
+	output(stack, outputs.S3BucketName, ui.BucketName, "Upload the built UI here (aws s3 sync).")
 	if env.DomainName != "" {
-		output(stack, "ui_url", "https://"+env.DomainName, "The chat UI on its custom domain.")
+		output(stack, outputs.UIURL, "https://"+env.DomainName, "The chat UI on its custom domain.")
 	}
 	if env.LoadBalancer.HTTPS {
-		output(stack, "api_url", "https://"+env.APIDomain(), "The bridge on its custom domain.")
+		output(stack, outputs.APIURL, "https://"+env.APIDomain(), "The bridge on its custom domain.")
 	}
 }
 

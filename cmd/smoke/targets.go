@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+
+	"github.com/n8n-builder/infra/stacks/outputs"
 )
 
 // Targets are the URLs the smoke check probes. Each field is read from the
@@ -34,14 +36,14 @@ type field struct {
 }
 
 var fields = []field{
-	{"alb_url", true, []string{"http", "https"}, func(t *Targets) *string { return &t.ALBURL }},
-	{"websocket_url", true, []string{"ws", "wss"}, func(t *Targets) *string { return &t.WebSocketURL }},
+	{outputs.ALBURL, true, []string{"http", "https"}, func(t *Targets) *string { return &t.ALBURL }},
+	{outputs.WebSocketURL, true, []string{"ws", "wss"}, func(t *Targets) *string { return &t.WebSocketURL }},
 	// http is accepted so the check can run against a local server.
-	{"cloudfront_url", true, []string{"http", "https"}, func(t *Targets) *string { return &t.CloudFrontURL }},
-	{"websocket_url_via_cloudfront", true, []string{"ws", "wss"}, func(t *Targets) *string { return &t.WebSocketViaCloudFrontURL }},
+	{outputs.CloudFrontURL, true, []string{"http", "https"}, func(t *Targets) *string { return &t.CloudFrontURL }},
+	{outputs.WebSocketViaCloudFrontURL, true, []string{"ws", "wss"}, func(t *Targets) *string { return &t.WebSocketViaCloudFrontURL }},
 	// Custom domains always get a certificate, so only https makes sense.
-	{"ui_url", false, []string{"https"}, func(t *Targets) *string { return &t.UIURL }},
-	{"api_url", false, []string{"https"}, func(t *Targets) *string { return &t.APIURL }},
+	{outputs.UIURL, false, []string{"https"}, func(t *Targets) *string { return &t.UIURL }},
+	{outputs.APIURL, false, []string{"https"}, func(t *Targets) *string { return &t.APIURL }},
 }
 
 // flag is the command-line flag that overrides the output: alb_url → -alb-url.
@@ -67,11 +69,11 @@ func readOutputs(ctx context.Context, dir, file string) (map[string]any, error) 
 	if err != nil {
 		return nil, err
 	}
-	outputs, err := parseOutputs(data)
+	values, err := parseOutputs(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
-	return outputs, nil
+	return values, nil
 }
 
 // terraformOutput runs terraform in dir. Terraform's own message (no state,
@@ -99,23 +101,23 @@ func parseOutputs(data []byte) (map[string]any, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("not the output of terraform output -json: %w", err)
 	}
-	outputs := make(map[string]any, len(raw))
+	values := make(map[string]any, len(raw))
 	for name, o := range raw {
-		outputs[name] = o.Value
+		values[name] = o.Value
 	}
-	return outputs, nil
+	return values, nil
 }
 
 // targetsFrom fills Targets from the outputs, lets each non-empty field of
 // overrides win, and validates the result. It reports all problems at once.
-func targetsFrom(outputs map[string]any, overrides Targets) (Targets, error) {
+func targetsFrom(values map[string]any, overrides Targets) (Targets, error) {
 	var t Targets
 	var errs []error
 	for _, f := range fields {
 		dst := f.get(&t)
 		if v := *f.get(&overrides); v != "" {
 			*dst = v
-		} else if v, ok := outputs[f.output]; ok {
+		} else if v, ok := values[f.output]; ok {
 			s, isString := v.(string)
 			if !isString {
 				errs = append(errs, fmt.Errorf("output %s is %v, want a string URL", f.output, v))

@@ -7,37 +7,36 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/n8n-builder/infra/stacks/outputs"
 )
 
-// prodTargets are what testdata/outputs.json, a saved `terraform output -json`
-// of an environment with custom domains, resolves to.
+// prodTargets are what the golden prod stack's outputs (goldenOutputs), an
+// environment with a custom domain and HTTPS, resolve to.
 var prodTargets = Targets{
-	ALBURL:                    "https://api.example.com",
-	WebSocketURL:              "wss://api.example.com/ws",
-	CloudFrontURL:             "https://d1234abcd.cloudfront.net",
-	WebSocketViaCloudFrontURL: "wss://d1234abcd.cloudfront.net/ws",
-	UIURL:                     "https://app.example.com",
-	APIURL:                    "https://api.example.com",
+	ALBURL:                    "https://api.builder.example.com",
+	WebSocketURL:              "wss://api.builder.example.com/ws",
+	CloudFrontURL:             "https://domain-name.aws-cloudfront-distribution.test",
+	WebSocketViaCloudFrontURL: "wss://builder.example.com/ws",
+	UIURL:                     "https://builder.example.com",
+	APIURL:                    "https://api.builder.example.com",
 }
 
 func TestParseOutputs(t *testing.T) {
-	data, err := os.ReadFile("testdata/outputs.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := parseOutputs(data)
+	got, err := parseOutputs(goldenOutputs(t, "prod"))
 	if err != nil {
 		t.Fatalf("parseOutputs() error = %v", err)
 	}
-	if got["alb_url"] != "https://api.example.com" {
-		t.Errorf(`parseOutputs()["alb_url"] = %v, want "https://api.example.com"`, got["alb_url"])
+	if got[outputs.ALBURL] != prodTargets.ALBURL {
+		t.Errorf(`parseOutputs()[%q] = %v, want %q`, outputs.ALBURL, got[outputs.ALBURL], prodTargets.ALBURL)
+	}
+	if got[outputs.ECSClusterName] != "name.aws-ecs-cluster.test" {
+		t.Errorf(`parseOutputs()[%q] = %v, want the resolved reference`, outputs.ECSClusterName, got[outputs.ECSClusterName])
 	}
 	// Outputs the check does not use may have any type.
-	if want := []any{"subnet-0a1", "subnet-0b2"}; !reflect.DeepEqual(got["private_subnet_ids"], want) {
-		t.Errorf(`parseOutputs()["private_subnet_ids"] = %v, want %v`, got["private_subnet_ids"], want)
-	}
-	if len(got) != 8 {
-		t.Errorf("parseOutputs() has %d outputs, want 8", len(got))
+	got, err = parseOutputs([]byte(`{"subnets": {"sensitive": false, "type": ["list", "string"], "value": ["subnet-0a1", "subnet-0b2"]}}`))
+	if want := []any{"subnet-0a1", "subnet-0b2"}; err != nil || !reflect.DeepEqual(got["subnets"], want) {
+		t.Errorf(`parseOutputs()["subnets"] = %v, %v; want %v`, got["subnets"], err, want)
 	}
 }
 
@@ -58,13 +57,9 @@ func TestParseOutputsErrors(t *testing.T) {
 }
 
 func TestTargetsFrom(t *testing.T) {
-	prod := map[string]any{
-		"alb_url":                      prodTargets.ALBURL,
-		"websocket_url":                prodTargets.WebSocketURL,
-		"cloudfront_url":               prodTargets.CloudFrontURL,
-		"websocket_url_via_cloudfront": prodTargets.WebSocketViaCloudFrontURL,
-		"ui_url":                       prodTargets.UIURL,
-		"api_url":                      prodTargets.APIURL,
+	prod, err := parseOutputs(goldenOutputs(t, "prod"))
+	if err != nil {
+		t.Fatal(err)
 	}
 	without := func(names ...string) map[string]any {
 		m := map[string]any{}
@@ -109,12 +104,12 @@ func TestTargetsFrom(t *testing.T) {
 		},
 		{
 			name:    "custom domains are optional",
-			outputs: without("ui_url", "api_url"),
+			outputs: without(outputs.UIURL, outputs.APIURL),
 			want:    Targets{ALBURL: prodTargets.ALBURL, WebSocketURL: prodTargets.WebSocketURL, CloudFrontURL: prodTargets.CloudFrontURL, WebSocketViaCloudFrontURL: prodTargets.WebSocketViaCloudFrontURL},
 		},
 		{
 			name:     "missing output",
-			outputs:  without("websocket_url_via_cloudfront"),
+			outputs:  without(outputs.WebSocketViaCloudFrontURL),
 			wantErrs: []string{"missing output websocket_url_via_cloudfront: the stack outputs lack it and -websocket-url-via-cloudfront is not set; apply the stack or pass -websocket-url-via-cloudfront"},
 		},
 		{
@@ -127,12 +122,12 @@ func TestTargetsFrom(t *testing.T) {
 		},
 		{
 			name:     "output not a string",
-			outputs:  with("alb_url", []any{"https://a", "https://b"}),
+			outputs:  with(outputs.ALBURL, []any{"https://a", "https://b"}),
 			wantErrs: []string{"output alb_url is [https://a https://b], want a string URL"},
 		},
 		{
 			name:     "websocket URL with http scheme",
-			outputs:  with("websocket_url", "https://api.example.com/ws"),
+			outputs:  with(outputs.WebSocketURL, "https://api.example.com/ws"),
 			wantErrs: []string{`websocket_url "https://api.example.com/ws": scheme must be ws or wss`},
 		},
 		{
@@ -143,12 +138,12 @@ func TestTargetsFrom(t *testing.T) {
 		},
 		{
 			name:     "URL without host",
-			outputs:  with("alb_url", "http://"),
+			outputs:  with(outputs.ALBURL, "http://"),
 			wantErrs: []string{`alb_url "http://": no host`},
 		},
 		{
 			name:     "not a URL",
-			outputs:  with("cloudfront_url", "d1234abcd.cloudfront.net"),
+			outputs:  with(outputs.CloudFrontURL, "d1234abcd.cloudfront.net"),
 			wantErrs: []string{`cloudfront_url "d1234abcd.cloudfront.net": scheme must be http or https`},
 		},
 	}
@@ -189,11 +184,7 @@ func fakeTerraform(t *testing.T, script string) string {
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	stack := t.TempDir()
-	data, err := os.ReadFile("testdata/outputs.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(stack, "outputs.json"), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(stack, "outputs.json"), goldenOutputs(t, "prod"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return stack
