@@ -17,8 +17,6 @@ import (
 	"github.com/n8n-builder/infra/stacks"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
 // synthesized holds, per environment, the stack exactly as `go run .` writes
 // it (cdk.tf.json) and parsed for assertions. Built once in TestMain: each
 // synth costs seconds.

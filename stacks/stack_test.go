@@ -12,6 +12,7 @@ import (
 
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/awsprovider"
+	"github.com/n8n-builder/infra/internal/golden"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/stacks"
 )
@@ -19,7 +20,7 @@ import (
 func TestGolden(t *testing.T) {
 	for name, s := range synthesized {
 		t.Run(name, func(t *testing.T) {
-			testutil.Golden(t, name+".tf.json", s.json, *update)
+			golden.Check(t, name+".tf.json", s.json)
 		})
 	}
 }
@@ -35,7 +36,7 @@ func TestSynthIsDeterministic(t *testing.T) {
 	}
 	for name, s := range synthesized {
 		if !bytes.Equal(s.json, again[name].json) {
-			t.Errorf("%s: second synth differs:\n%s", name, testutil.LineDiff(string(s.json), string(again[name].json)))
+			t.Errorf("%s: second synth differs:\n%s", name, golden.Diff(string(s.json), string(again[name].json)))
 		}
 	}
 }

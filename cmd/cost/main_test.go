@@ -3,56 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/n8n-builder/infra/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (create it with go test ./cmd/cost -update)", err)
-	}
-	if d := diff(string(want), got); d != "" {
-		t.Errorf("%s differs (- want, + got; refresh with go test ./cmd/cost -update):\n%s", path, d)
-	}
-}
-
-// diff lists the lines that differ between want and got, with line numbers.
-func diff(want, got string) string {
-	if want == got {
-		return ""
-	}
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	for i := 0; i < max(len(w), len(g)); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("line " + strconv.Itoa(i+1) + ":\n- " + wl + "\n+ " + gl + "\n")
-		}
-	}
-	return b.String()
-}
 
 // runCost runs the command and returns its exit code, stdout and stderr.
 func runCost(args ...string) (int, string, string) {
@@ -66,7 +23,7 @@ func TestRunTable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	golden(t, "small.golden.txt", out)
+	golden.Check(t, "small.golden.txt", []byte(out))
 }
 
 func TestRunJSON(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/n8n-builder/infra/internal/golden"
 )
 
 // The repository's golden stacks and README, seen from this package's
@@ -30,7 +32,7 @@ func TestReadmeCostSectionIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README.md: %v", err)
 	}
-	if d := diff(want, got); d != "" {
+	if d := golden.Diff(want, got); d != "" {
 		t.Errorf("README.md's cost section is out of date; from the repository root run\n\n"+
 			"\tgo run ./cmd/cost -update-readme\n\n(- generated, + README.md):\n%s", d)
 	}
@@ -43,7 +45,7 @@ func TestReadmeFromFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "readme.golden.md", section+"\n")
+	golden.Check(t, "readme.golden.md", []byte(section+"\n"))
 	for _, want := range []string{
 		"| Fargate vCPU | $59.10 | $118.20–$354.60 |", // 1 task of 2 vCPU; prod 2–6 tasks
 		"| WAF web ACL | — | $5.00 |",                 // no WAF in dev
@@ -94,7 +96,7 @@ func TestRunUpdateReadme(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "# n8n builder\n\n" + printed + "\nMore.\n"
-	if d := diff(want, string(after)); d != "" {
+	if d := golden.Diff(want, string(after)); d != "" {
 		t.Errorf("README after -update-readme differs from -readme's output in place (- want, + got):\n%s", d)
 	}
 	// A second run changes nothing.
