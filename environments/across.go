@@ -7,7 +7,8 @@ import "fmt"
 // checked against this list). Two environments whose names meet would fight
 // over one resource: IAM role names are global to the account.
 var NameSuffixes = []string{
-	"alb", "allowed-clients", "anthropic-key", "bridge", "bridge-cpu", "bridge-requests",
+	"alb", "allowed-clients", "anthropic-key", "bridge", "bridge-cpu", "bridge-office-hours-start",
+	"bridge-office-hours-stop", "bridge-requests",
 	"cloudfront", "cluster", "ecs-execution", "ecs-task", "flow-logs", "tg", "ui",
 	"ui-security-headers",
 }

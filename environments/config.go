@@ -127,6 +127,26 @@ type Bridge struct {
 	EnableExec bool `json:"enableExec"`
 	// Autoscaling of the service. Default: off.
 	Autoscaling Autoscaling `json:"autoscaling"`
+	// Schedule runs the service in office hours only: outside them scheduled
+	// scaling sets it to zero tasks. Default: off (runs around the clock).
+	Schedule Schedule `json:"schedule"`
+}
+
+// Schedule is an office-hours schedule: the service runs from StartHour:00
+// to StopHour:00 on Days, on the clock of TimeZone, with zero tasks otherwise.
+type Schedule struct {
+	// Enabled turns the schedule on. Default: false.
+	Enabled bool `json:"enabled"`
+	// Days the service runs: "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN".
+	// Default: MON to FRI.
+	Days []string `json:"days"`
+	// StartHour and StopHour are whole hours 0-23, StartHour before StopHour
+	// (a schedule does not run past midnight). Default: 8 and 19.
+	StartHour int `json:"startHour"`
+	StopHour  int `json:"stopHour"`
+	// TimeZone is an IANA time zone name such as "Europe/Berlin"; the hours
+	// follow its daylight saving time. Default: "UTC".
+	TimeZone string `json:"timeZone"`
 }
 
 // Autoscaling configures target tracking on the ECS service.
@@ -248,6 +268,7 @@ func Defaults() Environment {
 			StopTimeoutSeconds:            120,
 			ContainerInsights:             true,
 			Autoscaling:                   Autoscaling{MinTasks: 1, MaxTasks: 4, CpuTargetPercent: 60, RequestsPerTarget: 500},
+			Schedule:                      Schedule{Days: []string{"MON", "TUE", "WED", "THU", "FRI"}, StartHour: 8, StopHour: 19, TimeZone: "UTC"},
 		},
 		ECR:    ECR{ImmutableTags: true, UntaggedExpiryDays: 7, KeepTaggedImages: 30},
 		Secret: Secret{RecoveryWindowDays: 30},

@@ -116,6 +116,17 @@ func TestValidation(t *testing.T) {
 		{"autoscaling min > max", "", `{"bridge": {"autoscaling": {"enabled": true, "minTasks": 3, "maxTasks": 2}}}`, []string{"bridge.autoscaling.maxTasks: 2 is less than minTasks 3"}},
 		{"desired outside autoscaling range", "", `{"bridge": {"desiredCount": 5, "autoscaling": {"enabled": true, "minTasks": 1, "maxTasks": 4}}}`, []string{"bridge.desiredCount: 5 must be within autoscaling minTasks..maxTasks (1..4)"}},
 		{"cpu target", "", `{"bridge": {"autoscaling": {"enabled": true, "cpuTargetPercent": 0}}}`, []string{"bridge.autoscaling.cpuTargetPercent: 0 must be 1 to 100"}},
+		{"schedule without days", "", `{"bridge": {"schedule": {"enabled": true, "days": []}}}`, []string{"bridge.schedule.days: must list at least one day"}},
+		{"schedule day name", "", `{"bridge": {"schedule": {"enabled": true, "days": ["MON", "Tuesday", "mon"]}}}`, []string{"bridge.schedule.days[1]: \"Tuesday\" is not a day; valid: MON, TUE, WED, THU, FRI, SAT, SUN", "bridge.schedule.days[2]: \"mon\" is not a day"}},
+		{"schedule day twice", "", `{"bridge": {"schedule": {"enabled": true, "days": ["MON", "TUE", "MON"]}}}`, []string{"bridge.schedule.days[2]: \"MON\" is listed twice"}},
+		{"schedule hours out of range", "", `{"bridge": {"schedule": {"enabled": true, "startHour": -1, "stopHour": 24}}}`, []string{"bridge.schedule.startHour: -1 must be a whole hour 0 to 23", "bridge.schedule.stopHour: 24 must be a whole hour 0 to 23"}},
+		{"schedule stop before start", "", `{"bridge": {"schedule": {"enabled": true, "startHour": 20, "stopHour": 6}}}`, []string{"bridge.schedule.stopHour: 6 must be after startHour 20"}},
+		{"schedule stop at start", "", `{"bridge": {"schedule": {"enabled": true, "startHour": 9, "stopHour": 9}}}`, []string{"bridge.schedule.stopHour: 9 must be after startHour 9"}},
+		{"schedule time zone", "", `{"bridge": {"schedule": {"enabled": true, "timeZone": "Mars/Olympus_Mons"}}}`, []string{"bridge.schedule.timeZone: \"Mars/Olympus_Mons\" is not an IANA time zone name"}},
+		{"schedule time zone case", "", `{"bridge": {"schedule": {"enabled": true, "timeZone": "europe/berlin"}}}`, []string{"bridge.schedule.timeZone: \"europe/berlin\" is not an IANA time zone name"}},
+		{"schedule machine time zone", "", `{"bridge": {"schedule": {"enabled": true, "timeZone": "Local"}}}`, []string{"bridge.schedule.timeZone: \"Local\" is not an IANA time zone name"}},
+		{"schedule empty time zone", "", `{"bridge": {"schedule": {"enabled": true, "timeZone": ""}}}`, []string{"bridge.schedule.timeZone: \"\" is not an IANA time zone name"}},
+		{"schedule of no tasks", "", `{"bridge": {"desiredCount": 0, "schedule": {"enabled": true}}}`, []string{"bridge.schedule: starts bridge.desiredCount tasks at startHour, which is 0"}},
 		{"ecr lifecycle", "", `{"ecr": {"untaggedExpiryDays": 0, "keepTaggedImages": 0}}`, []string{"ecr.untaggedExpiryDays: 0 must be at least 1", "ecr.keepTaggedImages: 0 must be at least 1"}},
 		{"recovery window when protected", "", `{"secret": {"recoveryWindowDays": 0}}`, []string{"secret.recoveryWindowDays: 0 must be 7 to 30 in a protected environment"}},
 		{"project name characters", "", `{"projectName": "N8N_builder"}`, []string{"projectName: \"N8N_builder\" must be lowercase letters"}},
@@ -177,6 +188,16 @@ func TestAccepts(t *testing.T) {
 	}{
 		{"no nat when unprotected", `{` + unprotected + `"network": {"natMode": "none"}}`, func(e *Environment) bool { return e.Network.NatMode == NatNone }},
 		{"spot when unprotected", `{` + unprotected + `"bridge": {"fargateSpot": true}}`, func(e *Environment) bool { return e.Bridge.FargateSpot }},
+		{"schedule with defaults", `{"bridge": {"schedule": {"enabled": true}}}`, func(e *Environment) bool {
+			s := e.Bridge.Schedule
+			return s.Enabled && reflect.DeepEqual(s.Days, []string{"MON", "TUE", "WED", "THU", "FRI"}) && s.StartHour == 8 && s.StopHour == 19 && s.TimeZone == "UTC"
+		}},
+		{"schedule of a whole day", `{"bridge": {"schedule": {"enabled": true, "days": ["SUN"], "startHour": 0, "stopHour": 23, "timeZone": "America/Argentina/Salta"}}}`, func(e *Environment) bool {
+			s := e.Bridge.Schedule
+			return reflect.DeepEqual(s.Days, []string{"SUN"}) && s.StartHour == 0 && s.StopHour == 23
+		}},
+		{"schedule with autoscaling and no starting count", `{"bridge": {"desiredCount": 1, "autoscaling": {"enabled": true}, "schedule": {"enabled": true, "timeZone": "Etc/GMT+5"}}}`, func(e *Environment) bool { return e.Bridge.Schedule.TimeZone == "Etc/GMT+5" }},
+		{"schedule off is not checked", `{"bridge": {"schedule": {"enabled": false, "days": [], "timeZone": "nowhere"}}}`, func(e *Environment) bool { return !e.Bridge.Schedule.Enabled }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,6 +209,19 @@ func TestAccepts(t *testing.T) {
 				t.Errorf("parsed %+v: the setting did not arrive", env)
 			}
 		})
+	}
+}
+
+func TestValidTimeZone(t *testing.T) {
+	for name, want := range map[string]bool{
+		"UTC": true, "Europe/Berlin": true, "America/New_York": true, "America/Argentina/Salta": true,
+		"Etc/GMT+5": true, "America/Port-au-Prince": true, "Asia/Kolkata": true,
+		"": false, "Local": false, "europe/berlin": false, "Europe/Nowhere": false,
+		"../etc/passwd": false, "/usr/share/zoneinfo/UTC": false, "Europe/Berlin ": false, "America/New York": false,
+	} {
+		if got := validTimeZone(name); got != want {
+			t.Errorf("validTimeZone(%q) = %v, want %v", name, got, want)
+		}
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // IANA zone names checked the same on machines without a zone database
 
 	"github.com/n8n-builder/infra/modules/ecs"
 	"github.com/n8n-builder/infra/modules/frontend"
@@ -276,6 +278,7 @@ func (e *Environment) validateBridge(p *problems) {
 			p.add("bridge.autoscaling.requestsPerTarget", "%d must be at least 1", a.RequestsPerTarget)
 		}
 	}
+	e.validateSchedule(p)
 	if e.ECR.UntaggedExpiryDays < 1 {
 		p.add("ecr.untaggedExpiryDays", "%d must be at least 1", e.ECR.UntaggedExpiryDays)
 	}
@@ -285,6 +288,61 @@ func (e *Environment) validateBridge(p *problems) {
 	if e.Protected && (e.Secret.RecoveryWindowDays < 7 || e.Secret.RecoveryWindowDays > 30) {
 		p.add("secret.recoveryWindowDays", "%d must be 7 to 30 in a protected environment", e.Secret.RecoveryWindowDays)
 	}
+}
+
+// validateSchedule checks the office-hours schedule, when it is on.
+func (e *Environment) validateSchedule(p *problems) {
+	b := e.Bridge
+	sc := b.Schedule
+	if !sc.Enabled {
+		return
+	}
+	if len(sc.Days) == 0 {
+		p.add("bridge.schedule.days", "must list at least one day (e.g. [\"MON\", \"TUE\", \"WED\", \"THU\", \"FRI\"])")
+	}
+	for i, d := range sc.Days {
+		field := fmt.Sprintf("bridge.schedule.days[%d]", i)
+		switch {
+		case !contains(ecs.Weekdays, d):
+			p.add(field, "%q is not a day; valid: %s", d, strings.Join(ecs.Weekdays, ", "))
+		case contains(sc.Days[:i], d):
+			p.add(field, "%q is listed twice", d)
+		}
+	}
+	if sc.StartHour < 0 || sc.StartHour > 23 {
+		p.add("bridge.schedule.startHour", "%d must be a whole hour 0 to 23", sc.StartHour)
+	}
+	if sc.StopHour < 0 || sc.StopHour > 23 {
+		p.add("bridge.schedule.stopHour", "%d must be a whole hour 0 to 23 (23 stops at 23:00)", sc.StopHour)
+	}
+	if sc.StartHour >= sc.StopHour {
+		p.add("bridge.schedule.stopHour", "%d must be after startHour %d: the service starts at startHour:00 and stops at stopHour:00 the same day (a schedule past midnight is not supported)", sc.StopHour, sc.StartHour)
+	}
+	if !validTimeZone(sc.TimeZone) {
+		p.add("bridge.schedule.timeZone", "%q is not an IANA time zone name; use one like \"Europe/Berlin\", \"America/New_York\" or \"UTC\" (case matters)", sc.TimeZone)
+	}
+	if !b.Autoscaling.Enabled && b.DesiredCount < 1 {
+		p.add("bridge.schedule", "starts bridge.desiredCount tasks at startHour, which is %d; set desiredCount to at least 1 or turn the schedule off", b.DesiredCount)
+	}
+}
+
+// tzNamePattern is the shape of IANA zone names ("America/Argentina/Salta",
+// "Etc/GMT+5", "UTC"): each part starts with a capital. It keeps out what
+// time.LoadLocation accepts but AWS does not: "" and "Local" (this machine's
+// zone), and on a case-insensitive file system "europe/berlin".
+var tzNamePattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9_+-]*(/[A-Z][A-Za-z0-9_+-]*)*$`)
+
+// validTimeZone reports whether name is a zone of the IANA time zone
+// database: the machine's, or where it has none (a slim container, Windows)
+// the copy Go embeds with time/tzdata, so no machine refuses every name.
+// The two copies differ at most in zones added or renamed in the latest
+// releases of the database.
+func validTimeZone(name string) bool {
+	if name == "Local" || !tzNamePattern.MatchString(name) {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
 }
 
 // validateEdge checks the load balancer, the UI and the custom domain.

@@ -1,6 +1,9 @@
 package stacks
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
@@ -44,6 +47,9 @@ func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, ne
 	output(stack, outputs.CloudFrontURL, "https://"+*ui.DomainName, "The chat UI on CloudFront's own domain.")
 	output(stack, outputs.CloudFrontDistributionID, ui.DistributionID, "Invalidate with it after uploading the UI.")
 	output(stack, outputs.S3BucketName, ui.BucketName, "Upload the built UI here (aws s3 sync).")
+	if sc := env.Bridge.Schedule; sc.Enabled {
+		output(stack, outputs.OfficeHours, officeHours(sc), "When the bridge runs; outside these hours it has no tasks (to wake it by hand, see the README).")
+	}
 	if env.DomainName != "" {
 		output(stack, outputs.UIURL, "https://"+env.DomainName, "The chat UI on its custom domain.")
 	}
@@ -61,4 +67,9 @@ func output(stack cdktf.TerraformStack, name string, value any, description stri
 		Value:       value,
 		Description: jsii.String(description),
 	})
+}
+
+// officeHours describes a schedule for people: "MON,TUE 08:00-19:00 Europe/Berlin".
+func officeHours(sc environments.Schedule) string {
+	return fmt.Sprintf("%s %02d:00-%02d:00 %s", strings.Join(sc.Days, ","), sc.StartHour, sc.StopHour, sc.TimeZone)
 }

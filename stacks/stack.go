@@ -124,6 +124,13 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 			RequestsPerTarget:         b.Autoscaling.RequestsPerTarget,
 			RequestCountResourceLabel: jsii.String(*lb.ArnSuffix + "/" + *lb.TargetGroupArnSuffix),
 		},
+		Schedule: ecs.Schedule{
+			Enabled:   b.Schedule.Enabled,
+			Days:      b.Schedule.Days,
+			StartHour: b.Schedule.StartHour,
+			StopHour:  b.Schedule.StopHour,
+			TimeZone:  b.Schedule.TimeZone,
+		},
 	})
 
 	var webACL *string

@@ -73,8 +73,10 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
 			"aws_ecs_cluster": 1, "aws_ecs_task_definition": 1, "aws_ecs_service": 1,
 			"aws_iam_role": 2, "aws_iam_role_policy": 4, "aws_iam_role_policy_attachment": 0,
-			"aws_cloudwatch_log_group": 1, "aws_appautoscaling_target": 0, "aws_appautoscaling_policy": 0,
-			"aws_lb": 1, "aws_lb_target_group": 1, "aws_lb_listener": 1,
+			// The office-hours schedule: a scalable target and its two actions, no policies.
+			"aws_cloudwatch_log_group": 1, "aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 0,
+			"aws_appautoscaling_scheduled_action": 2,
+			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 1,
 			"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 0, "aws_cloudfront_distribution": 1,
 			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
 			"aws_acm_certificate": 0, "aws_route53_record": 0, "aws_wafv2_web_acl": 0,
@@ -88,7 +90,8 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_ecs_cluster": 1, "aws_ecs_task_definition": 1, "aws_ecs_service": 1,
 			"aws_iam_role": 3, "aws_iam_role_policy": 4, "aws_iam_role_policy_attachment": 0,
 			"aws_cloudwatch_log_group": 2, "aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2,
-			"aws_lb": 1, "aws_lb_target_group": 1, "aws_lb_listener": 2,
+			"aws_appautoscaling_scheduled_action": 0,
+			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 2,
 			"aws_s3_bucket": 2, "aws_s3_bucket_versioning": 1, "aws_cloudfront_distribution": 1,
 			"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2,
 			"aws_route53_record": 5, "aws_wafv2_web_acl": 1,
@@ -209,6 +212,69 @@ func TestDevIsCheap(t *testing.T) {
 	if strings.Contains(prodSubnets, "public_subnet_") || !strings.Contains(prodSubnets, "private_subnet_") {
 		t.Errorf("prod service subnets %s, want the private subnets", prodSubnets)
 	}
+}
+
+// TestPlanOfficeHoursInDev: dev runs MON-FRI 08:00-19:00 New York time and
+// has zero tasks otherwise; prod has no schedule (the twin).
+func TestPlanOfficeHoursInDev(t *testing.T) {
+	sc := stack(t, "dev").env.Bridge.Schedule
+	if !sc.Enabled {
+		t.Fatal("dev has no office-hours schedule")
+	}
+	byName := map[string]map[string]any{}
+	for _, a := range planned(t, "dev", "aws_appautoscaling_scheduled_action") {
+		byName[fmt.Sprint(a["name"])] = a
+	}
+	days := strings.Join(sc.Days, ",")
+	for name, want := range map[string]struct {
+		hour     int
+		min, max string
+	}{
+		"n8n-builder-dev-bridge-office-hours-start": {sc.StartHour, "1", "1"},
+		"n8n-builder-dev-bridge-office-hours-stop":  {sc.StopHour, "0", "0"},
+	} {
+		a, ok := byName[name]
+		if !ok {
+			t.Errorf("no scheduled action %s; planned: %v", name, byName)
+			continue
+		}
+		expect(t, name, a, map[string]any{
+			"schedule": fmt.Sprintf("cron(0 %d ? * %s *)", want.hour, days), "timezone": "America/New_York",
+			"service_namespace": "ecs", "scalable_dimension": "ecs:service:DesiredCount",
+		})
+		expect(t, name+" capacity", block(a, "scalable_target_action"), map[string]any{"min_capacity": want.min, "max_capacity": want.max})
+	}
+	expect(t, "target", one(t, "dev", "aws_appautoscaling_target"), map[string]any{"min_capacity": 1, "max_capacity": 1, "scalable_dimension": "ecs:service:DesiredCount"})
+
+	// Terraform leaves the running count and the target's range to the
+	// schedule in dev; in prod only the count (to the scaling policies).
+	for env, want := range map[string]struct{ service, target string }{
+		"dev":  {"[desired_count]", "[min_capacity max_capacity]"},
+		"prod": {"[desired_count]", "<nil>"},
+	} {
+		for _, svc := range stack(t, env).Resources("aws_ecs_service") {
+			if got := fmt.Sprint(testutil.Strings(lifecycleOf(svc)["ignore_changes"])); got != want.service {
+				t.Errorf("%s service ignore_changes = %s, want %s", env, got, want.service)
+			}
+		}
+		for _, tg := range stack(t, env).Resources("aws_appautoscaling_target") {
+			got := "<nil>"
+			if ig := lifecycleOf(tg)["ignore_changes"]; ig != nil {
+				got = fmt.Sprint(testutil.Strings(ig))
+			}
+			if got != want.target {
+				t.Errorf("%s scalable target ignore_changes = %s, want %s", env, got, want.target)
+			}
+		}
+	}
+	if n := len(planned(t, "prod", "aws_appautoscaling_scheduled_action")); n != 0 {
+		t.Errorf("prod plans %d scheduled actions, want none", n)
+	}
+}
+
+func lifecycleOf(res map[string]any) map[string]any {
+	lc, _ := res["lifecycle"].(map[string]any)
+	return lc
 }
 
 func TestPlanAutoscalingInProd(t *testing.T) {

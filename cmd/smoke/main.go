@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/n8n-builder/infra/stacks/outputs"
 )
 
 const usageLine = "usage: smoke [-dir <stack dir> | -outputs <file>] [-alb-url URL ...] [-timeout 10m] [-interval 10s] [-request-timeout 10s] [-hold 3s] [-attempts 3]"
@@ -57,17 +59,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "smoke: %v\n%s\n", err, usageLine)
 		return 2
 	}
-	outputs, err := readOutputs(ctx, *dir, *outputsFile)
+	outs, err := readOutputs(ctx, *dir, *outputsFile)
 	if err != nil {
 		fmt.Fprintf(stderr, "smoke: %v\n", err)
 		return 2
 	}
-	targets, err := targetsFrom(outputs, overrides)
+	targets, err := targetsFrom(outs, overrides)
 	if err != nil {
 		fmt.Fprintf(stderr, "smoke: %v\n", err)
 		return 2
 	}
 	if !Run(ctx, targets, opts, stdout) {
+		// A scheduled environment outside its hours has no tasks: say so
+		// rather than leave a timeout unexplained.
+		if hours, ok := outs[outputs.OfficeHours].(string); ok {
+			fmt.Fprintf(stdout, "note: the bridge runs only in office hours (%s) and has no tasks outside them; the README's \"Office hours\" shows how to wake it up\n", hours)
+		}
 		return 1
 	}
 	return 0

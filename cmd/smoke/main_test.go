@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/n8n-builder/infra/stacks/outputs"
 )
 
 // saveOutputs writes targets as `terraform output -json` would print them.
@@ -87,6 +90,53 @@ func TestRunCommand(t *testing.T) {
 			}
 			if t.Failed() {
 				t.Logf("stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
+// TestOfficeHoursNote: a failed run of a scheduled environment points at
+// waking it up; a passing one, or one without a schedule, does not.
+func TestOfficeHoursNote(t *testing.T) {
+	healthy, _ := deploy(t, app{}, app{}, false, nil)
+	down, _ := deploy(t, app{health: respond(http.StatusServiceUnavailable, "text/plain", "no tasks")}, app{}, false, nil)
+	withHours := func(targets Targets, hours string) string {
+		path := saveOutputs(t, targets)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var outs map[string]any
+		if err := json.Unmarshal(data, &outs); err != nil {
+			t.Fatal(err)
+		}
+		if hours != "" {
+			outs[outputs.OfficeHours] = map[string]any{"sensitive": false, "type": "string", "value": hours}
+		}
+		data, _ = json.Marshal(outs)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	const hours = "MON,TUE 08:00-19:00 Europe/Berlin"
+	fast := []string{"-interval", "10ms", "-request-timeout", "1s", "-hold", "20ms", "-timeout", "300ms", "-attempts", "1"}
+	for _, tc := range []struct {
+		name     string
+		file     string
+		wantCode int
+		wantNote bool
+	}{
+		{"down in a scheduled environment", withHours(down, hours), 1, true},
+		{"healthy in a scheduled environment", withHours(healthy, hours), 0, false},
+		{"down without a schedule", withHours(down, ""), 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(t.Context(), append([]string{"-outputs", tc.file}, fast...), &stdout, &stderr)
+			note := strings.Contains(stdout.String(), "note: the bridge runs only in office hours ("+hours+")")
+			if code != tc.wantCode || note != tc.wantNote {
+				t.Errorf("exit %d, note %v; want %d, %v\nstdout:\n%s\nstderr:\n%s", code, note, tc.wantCode, tc.wantNote, stdout.String(), stderr.String())
 			}
 		})
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingpolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingscheduledaction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/appautoscalingtarget"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudwatchloggroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/ecscluster"
@@ -165,6 +166,46 @@ type Props struct {
 
 	// Autoscaling of the service. Default: off.
 	Autoscaling Autoscaling
+	// Schedule runs the service in office hours only. Default: off (the
+	// service runs around the clock).
+	Schedule Schedule
+}
+
+// Schedule scales the service to zero tasks outside office hours and back at
+// their start, with scheduled actions on the service's scalable target.
+//
+// The actions set the target's minimum and maximum (to 0 and 0 at StopHour;
+// to MinTasks..MaxTasks with autoscaling, else DesiredCount..DesiredCount, at
+// StartHour); Application Auto Scaling then moves the desired count into
+// that range. With a schedule, Terraform ignores the target's min and max
+// and the service's desired count: an apply at night must not wake the
+// service, and a woken service must not be put back to sleep by an apply.
+// A change to MinTasks/MaxTasks or DesiredCount therefore takes effect at
+// the next StartHour.
+type Schedule struct {
+	// Enabled turns the schedule on.
+	Enabled bool
+	// Days the service runs, each one of Weekdays. Required when Enabled.
+	Days []string
+	// StartHour and StopHour, whole hours 0-23 on TimeZone's clock with
+	// StartHour < StopHour: the tasks start at StartHour:00 and stop at
+	// StopHour:00 of each day in Days. Required when Enabled.
+	StartHour, StopHour int
+	// TimeZone is an IANA time zone name ("Europe/Berlin"); the hours follow
+	// its daylight saving time. Required when Enabled.
+	TimeZone string
+}
+
+// Weekdays are the day names a Schedule takes, in the order of the week, as
+// cron expressions spell them.
+var Weekdays = []string{"MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"}
+
+// HoursPerWeek is how many hours a week the schedule keeps the service up.
+func (s Schedule) HoursPerWeek() int {
+	if !s.Enabled {
+		return 7 * 24
+	}
+	return len(s.Days) * (s.StopHour - s.StartHour)
 }
 
 // Autoscaling configures target tracking on the service's desired count.
@@ -237,6 +278,22 @@ func (p Props) validate() {
 	}
 	if a := p.Autoscaling; a.Enabled && (a.MinTasks < 1 || a.MaxTasks < a.MinTasks) {
 		problems = append(problems, fmt.Sprintf("autoscaling needs 1 <= MinTasks (%d) <= MaxTasks (%d)", a.MinTasks, a.MaxTasks))
+	}
+	if sc := p.Schedule; sc.Enabled {
+		seen := map[string]bool{}
+		for _, d := range sc.Days {
+			if !slices.Contains(Weekdays, d) || seen[d] {
+				problems = append(problems, fmt.Sprintf("Schedule.Days %v must be distinct names from %v", sc.Days, Weekdays))
+				break
+			}
+			seen[d] = true
+		}
+		if len(sc.Days) == 0 || sc.StartHour < 0 || sc.StopHour > 23 || sc.StartHour >= sc.StopHour || sc.TimeZone == "" {
+			problems = append(problems, fmt.Sprintf("Schedule needs days, 0 <= StartHour (%d) < StopHour (%d) <= 23 and a TimeZone (%q)", sc.StartHour, sc.StopHour, sc.TimeZone))
+		}
+		if !p.Autoscaling.Enabled && p.DesiredCount < 1 {
+			problems = append(problems, "a Schedule without autoscaling starts DesiredCount tasks; it must be at least 1")
+		}
 	}
 	if len(problems) > 0 {
 		panic("ecs: " + strings.Join(problems, "; "))
@@ -329,9 +386,10 @@ func New(scope constructs.Construct, id string, props Props) *Service {
 	dependsOn := append([]cdktf.ITerraformDependable{providers}, rolePolicies...)
 	dependsOn = append(dependsOn, props.DependsOn...)
 	var lifecycle *cdktf.TerraformResourceLifecycle
-	if props.Autoscaling.Enabled {
-		// Autoscaling owns the running count; applying the starting count
-		// again would undo its scaling.
+	if props.Autoscaling.Enabled || props.Schedule.Enabled {
+		// Application Auto Scaling owns the running count (policies or the
+		// schedule); applying the starting count again would undo its
+		// scaling, or wake a service the schedule put to sleep.
 		lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("desired_count")}}
 	}
 	service := ecsservice.NewEcsService(c, jsii.String("service"), &ecsservice.EcsServiceConfig{
@@ -372,8 +430,15 @@ func New(scope constructs.Construct, id string, props Props) *Service {
 	})
 	s.ServiceName = service.Name()
 
-	if props.Autoscaling.Enabled {
-		defineAutoscaling(c, props, name, *cluster.Name(), *service.Name())
+	if props.Autoscaling.Enabled || props.Schedule.Enabled {
+		target := defineScalableTarget(c, props, *cluster.Name(), *service.Name())
+		var policies []cdktf.ITerraformDependable
+		if props.Autoscaling.Enabled {
+			policies = defineAutoscaling(c, props, name, target)
+		}
+		if props.Schedule.Enabled {
+			defineSchedule(c, props, name, target, policies)
+		}
 	}
 	return s
 }
@@ -482,17 +547,42 @@ const (
 	scaleInCooldownSeconds  = 600
 )
 
-// defineAutoscaling tracks average CPU and ALB requests per task; the service
-// scales out when either is above target and in only when both are below.
-func defineAutoscaling(c constructs.Construct, props Props, name func(string) *string, clusterName, serviceName string) {
-	a := props.Autoscaling
-	target := appautoscalingtarget.NewAppautoscalingTarget(c, jsii.String("autoscaling_target"), &appautoscalingtarget.AppautoscalingTargetConfig{
+// defineScalableTarget registers the service's desired count with
+// Application Auto Scaling: the one target that the autoscaling policies and
+// the schedule's actions share. Its range is the one of office hours.
+func defineScalableTarget(c constructs.Construct, props Props, clusterName, serviceName string) appautoscalingtarget.AppautoscalingTarget {
+	minTasks, maxTasks := runningRange(props)
+	var lifecycle *cdktf.TerraformResourceLifecycle
+	if props.Schedule.Enabled {
+		// The scheduled actions move min and max; Terraform putting them
+		// back would wake the service at night (see Schedule).
+		lifecycle = &cdktf.TerraformResourceLifecycle{IgnoreChanges: &[]*string{jsii.String("min_capacity"), jsii.String("max_capacity")}}
+	}
+	return appautoscalingtarget.NewAppautoscalingTarget(c, jsii.String("autoscaling_target"), &appautoscalingtarget.AppautoscalingTargetConfig{
 		ServiceNamespace:  jsii.String("ecs"),
 		ResourceId:        jsii.String("service/" + clusterName + "/" + serviceName),
 		ScalableDimension: jsii.String("ecs:service:DesiredCount"),
-		MinCapacity:       jsii.Number(a.MinTasks),
-		MaxCapacity:       jsii.Number(a.MaxTasks),
+		MinCapacity:       jsii.Number(minTasks),
+		MaxCapacity:       jsii.Number(maxTasks),
+		Lifecycle:         lifecycle,
 	})
+}
+
+// runningRange is the service's task range while it runs: the autoscaling
+// bounds, or exactly DesiredCount without autoscaling.
+func runningRange(props Props) (minTasks, maxTasks int) {
+	if a := props.Autoscaling; a.Enabled {
+		return a.MinTasks, a.MaxTasks
+	}
+	return props.DesiredCount, props.DesiredCount
+}
+
+// defineAutoscaling tracks average CPU and ALB requests per task; the service
+// scales out when either is above target and in only when both are below.
+// It returns the policies.
+func defineAutoscaling(c constructs.Construct, props Props, name func(string) *string, target appautoscalingtarget.AppautoscalingTarget) []cdktf.ITerraformDependable {
+	a := props.Autoscaling
+	var out []cdktf.ITerraformDependable
 	policies := []struct {
 		id, name, metric string
 		target           int
@@ -502,7 +592,7 @@ func defineAutoscaling(c constructs.Construct, props Props, name func(string) *s
 		{"autoscaling_requests", "requests", "ALBRequestCountPerTarget", a.RequestsPerTarget, a.RequestCountResourceLabel},
 	}
 	for _, p := range policies {
-		appautoscalingpolicy.NewAppautoscalingPolicy(c, jsii.String(p.id), &appautoscalingpolicy.AppautoscalingPolicyConfig{
+		out = append(out, appautoscalingpolicy.NewAppautoscalingPolicy(c, jsii.String(p.id), &appautoscalingpolicy.AppautoscalingPolicyConfig{
 			Name:              name(ContainerName + "-" + p.name),
 			PolicyType:        jsii.String("TargetTrackingScaling"),
 			ServiceNamespace:  target.ServiceNamespace(),
@@ -517,8 +607,59 @@ func defineAutoscaling(c constructs.Construct, props Props, name func(string) *s
 				ScaleOutCooldown: jsii.Number(scaleOutCooldownSeconds),
 				ScaleInCooldown:  jsii.Number(scaleInCooldownSeconds),
 			},
-		})
+		}))
 	}
+	return out
+}
+
+// defineSchedule starts the service at StartHour and stops it at StopHour on
+// the schedule's days, in its time zone. The actions are created one after
+// the other, after the policies: Application Auto Scaling refuses concurrent
+// changes to one scalable target (ConcurrentUpdateException).
+func defineSchedule(c constructs.Construct, props Props, name func(string) *string, target appautoscalingtarget.AppautoscalingTarget, after []cdktf.ITerraformDependable) {
+	sc := props.Schedule
+	minTasks, maxTasks := runningRange(props)
+	actions := []struct {
+		id, name string
+		hour     int
+		min, max int
+	}{
+		{"schedule_start", "start", sc.StartHour, minTasks, maxTasks},
+		{"schedule_stop", "stop", sc.StopHour, 0, 0},
+	}
+	for _, a := range actions {
+		var dependsOn *[]cdktf.ITerraformDependable
+		if len(after) > 0 {
+			deps := after // a variable of this iteration: after changes below
+			dependsOn = &deps
+		}
+		action := appautoscalingscheduledaction.NewAppautoscalingScheduledAction(c, jsii.String(a.id), &appautoscalingscheduledaction.AppautoscalingScheduledActionConfig{
+			Name:              name(ContainerName + "-office-hours-" + a.name),
+			ServiceNamespace:  target.ServiceNamespace(),
+			ResourceId:        target.ResourceId(),
+			ScalableDimension: target.ScalableDimension(),
+			Schedule:          jsii.String(CronAt(a.hour, sc.Days)),
+			Timezone:          jsii.String(sc.TimeZone),
+			ScalableTargetAction: &appautoscalingscheduledaction.AppautoscalingScheduledActionScalableTargetAction{
+				MinCapacity: jsii.String(strconv.Itoa(a.min)),
+				MaxCapacity: jsii.String(strconv.Itoa(a.max)),
+			},
+			DependsOn: dependsOn,
+		})
+		after = []cdktf.ITerraformDependable{action}
+	}
+}
+
+// CronAt is the Application Auto Scaling cron expression for hour:00 on the
+// given days, written in the order of Weekdays: "cron(0 8 ? * MON,TUE *)".
+func CronAt(hour int, days []string) string {
+	var inOrder []string
+	for _, d := range Weekdays {
+		if slices.Contains(days, d) {
+			inOrder = append(inOrder, d)
+		}
+	}
+	return fmt.Sprintf("cron(0 %d ? * %s *)", hour, strings.Join(inOrder, ","))
 }
 
 // containerDefinitions returns the task's container_definitions JSON with

@@ -20,14 +20,15 @@ import (
 	"github.com/n8n-builder/infra/modules/secrets"
 )
 
-// Three variants, synthesized once, each a whole stack (networking, ECR,
+// Four variants, synthesized once, each a whole stack (networking, ECR,
 // secret, a minimal ALB, the service) so the plan test sees real references:
 //   - base: defaults, on-demand Fargate, no exec, no autoscaling;
 //   - scaled: ARM64, 50 GiB, exec, Container Insights, extra environment,
-//     autoscaling;
+//     autoscaling and a weekend-ish office-hours schedule;
+//   - scheduled: one task in office hours, no autoscaling (as dev);
 //   - spot: Fargate Spot, in public subnets with public IPs (as dev runs
 //     without NAT), with an image from a public registry (not ECR).
-var base, scaled, spot *testutil.Synthesized
+var base, scaled, scheduled, spot *testutil.Synthesized
 
 func TestMain(m *testing.M) {
 	testutil.Main(m, func() {
@@ -41,7 +42,11 @@ func TestMain(m *testing.M) {
 				"ZED": "last", "ALPHA": "first", "N8N_URL": "https://n8n.example.com/?a=1&b=2", "TEMPLATE": "${not.a.ref}",
 			},
 			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
+			Schedule:    ecs.Schedule{Enabled: true, Days: []string{"SAT", "MON"}, StartHour: 6, StopHour: 22, TimeZone: "Asia/Kolkata"},
 		})
+		scheduled = synth(ecs.Props{DesiredCount: 1, Schedule: ecs.Schedule{
+			Enabled: true, Days: []string{"MON", "TUE", "WED", "THU", "FRI"}, StartHour: 8, StopHour: 19, TimeZone: "Europe/Berlin",
+		}})
 		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true, Image: jsii.String(publicImage)})
 	})
 }
@@ -597,6 +602,107 @@ func TestOutputs(t *testing.T) {
 	}
 }
 
+// lifecycleIgnores returns the lifecycle.ignore_changes of a resource.
+func lifecycleIgnores(res map[string]any) []string {
+	lc, _ := res["lifecycle"].(map[string]any)
+	return testutil.Strings(lc["ignore_changes"])
+}
+
+func TestSchedule(t *testing.T) {
+	t.Run("without autoscaling", func(t *testing.T) {
+		s := scheduled
+		target := s.Resource(t, "aws_appautoscaling_target", name(t, s, "aws_appautoscaling_target", "autoscaling_target"))
+		testutil.AssertResource(t, s, "aws_appautoscaling_target", map[string]any{
+			"resource_id":        "service/" + s.Ref("aws_ecs_cluster", "cluster", "name") + "/" + s.Ref("aws_ecs_service", "ecs_service", "name"),
+			"scalable_dimension": "ecs:service:DesiredCount", "min_capacity": 1, "max_capacity": 1,
+		})
+		if got := lifecycleIgnores(target); !slices.Equal(got, []string{"min_capacity", "max_capacity"}) {
+			t.Errorf("target lifecycle.ignore_changes = %v, want [min_capacity max_capacity]: an apply must not undo the schedule", got)
+		}
+		if n := s.Count("aws_appautoscaling_policy"); n != 0 {
+			t.Errorf("%d scaling policies without autoscaling", n)
+		}
+		ref := s.Ref("aws_appautoscaling_target", "autoscaling_target", "resource_id")
+		testutil.AssertResource(t, s, "aws_appautoscaling_scheduled_action", map[string]any{
+			"name": "proj-test-bridge-office-hours-start", "resource_id": ref, "scalable_dimension": s.Ref("aws_appautoscaling_target", "autoscaling_target", "scalable_dimension"),
+			"schedule": "cron(0 8 ? * MON,TUE,WED,THU,FRI *)", "timezone": "Europe/Berlin",
+			"scalable_target_action": map[string]any{"min_capacity": "1", "max_capacity": "1"},
+		})
+		testutil.AssertResource(t, s, "aws_appautoscaling_scheduled_action", map[string]any{
+			"name": "proj-test-bridge-office-hours-stop", "resource_id": ref,
+			"schedule": "cron(0 19 ? * MON,TUE,WED,THU,FRI *)", "timezone": "Europe/Berlin",
+			"scalable_target_action": map[string]any{"min_capacity": "0", "max_capacity": "0"},
+		})
+		if n := s.Count("aws_appautoscaling_scheduled_action"); n != 2 {
+			t.Errorf("%d scheduled actions, want 2", n)
+		}
+		// One change at a time to the target: the stop action waits for the start action.
+		stop := s.Resource(t, "aws_appautoscaling_scheduled_action", name(t, s, "aws_appautoscaling_scheduled_action", "schedule_stop"))
+		if got, want := testutil.Strings(stop["depends_on"]), []string{"aws_appautoscaling_scheduled_action." + name(t, s, "aws_appautoscaling_scheduled_action", "schedule_start")}; !slices.Equal(got, want) {
+			t.Errorf("stop action depends_on = %v, want %v", got, want)
+		}
+		svc := s.Resource(t, "aws_ecs_service", name(t, s, "aws_ecs_service", "ecs_service"))
+		if got := lifecycleIgnores(svc); !slices.Equal(got, []string{"desired_count"}) {
+			t.Errorf("service lifecycle.ignore_changes = %v, want [desired_count]: an apply must not wake the service", got)
+		}
+	})
+	t.Run("with autoscaling", func(t *testing.T) {
+		s := scaled
+		testutil.AssertResource(t, s, "aws_appautoscaling_scheduled_action", map[string]any{
+			"name": "proj-test-bridge-office-hours-start", "schedule": "cron(0 6 ? * MON,SAT *)", "timezone": "Asia/Kolkata",
+			"scalable_target_action": map[string]any{"min_capacity": "2", "max_capacity": "6"},
+		})
+		testutil.AssertResource(t, s, "aws_appautoscaling_scheduled_action", map[string]any{
+			"name": "proj-test-bridge-office-hours-stop", "schedule": "cron(0 22 ? * MON,SAT *)",
+			"scalable_target_action": map[string]any{"min_capacity": "0", "max_capacity": "0"},
+		})
+		start := s.Resource(t, "aws_appautoscaling_scheduled_action", name(t, s, "aws_appautoscaling_scheduled_action", "schedule_start"))
+		if got := testutil.Strings(start["depends_on"]); len(got) != 2 || !strings.HasPrefix(got[0], "aws_appautoscaling_policy.") {
+			t.Errorf("start action depends_on = %v, want the two scaling policies", got)
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		if n := base.Count("aws_appautoscaling_scheduled_action") + spot.Count("aws_appautoscaling_scheduled_action"); n != 0 {
+			t.Errorf("%d scheduled actions without a schedule", n)
+		}
+		// The twin of the checks above: these read real lifecycle blocks.
+		if n := base.Count("aws_appautoscaling_target"); n != 0 {
+			t.Errorf("%d scalable targets without autoscaling or schedule", n)
+		}
+	})
+}
+
+func TestCronAt(t *testing.T) {
+	for _, tt := range []struct {
+		hour int
+		days []string
+		want string
+	}{
+		{8, []string{"FRI", "MON", "WED"}, "cron(0 8 ? * MON,WED,FRI *)"},
+		{0, []string{"SUN"}, "cron(0 0 ? * SUN *)"},
+		{23, ecs.Weekdays, "cron(0 23 ? * MON,TUE,WED,THU,FRI,SAT,SUN *)"},
+	} {
+		if got := ecs.CronAt(tt.hour, tt.days); got != tt.want {
+			t.Errorf("CronAt(%d, %v) = %q, want %q", tt.hour, tt.days, got, tt.want)
+		}
+	}
+}
+
+func TestHoursPerWeek(t *testing.T) {
+	for _, tt := range []struct {
+		s    ecs.Schedule
+		want int
+	}{
+		{ecs.Schedule{}, 168},
+		{ecs.Schedule{Enabled: true, Days: []string{"MON", "TUE", "WED", "THU", "FRI"}, StartHour: 8, StopHour: 19}, 55},
+		{ecs.Schedule{Enabled: true, Days: []string{"SAT"}, StartHour: 0, StopHour: 23}, 23},
+	} {
+		if got := tt.s.HoursPerWeek(); got != tt.want {
+			t.Errorf("%+v.HoursPerWeek() = %d, want %d", tt.s, got, tt.want)
+		}
+	}
+}
+
 func TestNewPanicsOnMisuse(t *testing.T) {
 	tests := []struct {
 		name string
@@ -611,6 +717,9 @@ func TestNewPanicsOnMisuse(t *testing.T) {
 		// Every problem in one panic, not the first one found.
 		{"all at once", ecs.Props{FargateSpot: true, Architecture: ecs.ArchARM, Environment: map[string]string{"PORT": "1"}}, false,
 			[]string{"required props missing: Image, NamePrefix", "Fargate Spot", "may not set PORT"}},
+		{"schedule day", ecs.Props{DesiredCount: 1, Schedule: ecs.Schedule{Enabled: true, Days: []string{"Mon"}, StartHour: 8, StopHour: 9, TimeZone: "UTC"}}, true, []string{"Schedule.Days"}},
+		{"schedule hours", ecs.Props{DesiredCount: 1, Schedule: ecs.Schedule{Enabled: true, Days: []string{"MON"}, StartHour: 9, StopHour: 9, TimeZone: "UTC"}}, true, []string{"StartHour (9) < StopHour (9)"}},
+		{"schedule of no tasks", ecs.Props{Schedule: ecs.Schedule{Enabled: true, Days: []string{"MON"}, StartHour: 8, StopHour: 9, TimeZone: "UTC"}}, true, []string{"DesiredCount"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,7 +9,8 @@ import (
 )
 
 // TestPlan runs the combined test stack (networking, ECR, secret, ALB and
-// the "scaled" service, most options on) through terraform init, validate
+// the "scaled" service, most options on, autoscaling with an office-hours
+// schedule) through terraform init, validate
 // and plan with the real provider, to catch schema errors the synthesized
 // JSON cannot show. Skipped without terraform and the provider mirror
 // (failed under CI).
@@ -24,6 +25,7 @@ func TestPlan(t *testing.T) {
 		"aws_ecs_service": 1, "aws_iam_role": 2, "aws_iam_role_policy_attachment": 0,
 		"aws_cloudwatch_log_group":  1,
 		"aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2, "aws_iam_role_policy": 4,
+		"aws_appautoscaling_scheduled_action": 2,
 	}
 	for typ, n := range want {
 		if counts[typ] != n {
@@ -36,6 +38,11 @@ func TestPlan(t *testing.T) {
 		case "aws_secretsmanager_secret_version":
 			if got := fmt.Sprint(r.AttributeValues["version_stages"]); got != "[TERRAFORM_PLACEHOLDER]" {
 				t.Errorf("planned version_stages = %s, want [TERRAFORM_PLACEHOLDER]", got)
+			}
+		case "aws_appautoscaling_scheduled_action":
+			v := r.AttributeValues
+			if v["timezone"] != "Asia/Kolkata" || !strings.HasSuffix(fmt.Sprint(v["schedule"]), " ? * MON,SAT *)") {
+				t.Errorf("planned scheduled action %v: timezone %v schedule %v", v["name"], v["timezone"], v["schedule"])
 			}
 		case "aws_ecs_service":
 			if got := fmt.Sprint(r.AttributeValues["capacity_provider_strategy"]); !strings.Contains(got, "capacity_provider:FARGATE ") {

@@ -24,6 +24,8 @@ const (
 	CloudFrontURL             = "cloudfront_url"
 	CloudFrontDistributionID  = "cloudfront_distribution_id"
 	S3BucketName              = "s3_bucket_name"
+	// OfficeHours exists only with an office-hours schedule (bridge.schedule).
+	OfficeHours = "office_hours"
 	// UIURL and APIURL exist only with a custom domain (and, for APIURL, HTTPS).
 	UIURL  = "ui_url"
 	APIURL = "api_url"
