@@ -352,3 +352,68 @@ func TestPreventDestroyCatches(t *testing.T) {
 		t.Errorf("protected role with prevent_destroy: flagged %v, want one problem", got)
 	}
 }
+
+// connectAllows reports whether a CSP's connect-src lets a page served from
+// pageOrigin open url, the way a browser without CSP Level 3's 'self' for
+// wss:// (older Safari) decides: 'self' matches only the page's own scheme
+// and host, so a wss:// URL needs its exact origin listed.
+func connectAllows(csp, pageOrigin, url string) bool {
+	scheme, rest, _ := strings.Cut(url, "://")
+	host, _, _ := strings.Cut(rest, "/")
+	for _, d := range strings.Split(csp, ";") {
+		f := strings.Fields(d)
+		if len(f) == 0 || f[0] != "connect-src" {
+			continue
+		}
+		for _, src := range f[1:] {
+			if src == "'self'" && scheme+"://"+host == pageOrigin || src == scheme+"://"+host {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestCSPAdmitsTheUIWebSocket: the UI's CSP lets it open the WebSocket it is
+// told to use (websocket_url_via_cloudfront) from its own origin, also in a
+// browser where 'self' does not cover wss://; and it admits no other host.
+func TestCSPAdmitsTheUIWebSocket(t *testing.T) {
+	for name, s := range synthesized {
+		if s.env.DomainName == "" {
+			continue // dxxxx.cloudfront.net: 'self' only, see frontend.ContentSecurityPolicy
+		}
+		t.Run(name, func(t *testing.T) {
+			var csp string
+			for _, p := range s.Resources("aws_cloudfront_response_headers_policy") {
+				csp = p["security_headers_config"].(map[string]any)["content_security_policy"].(map[string]any)["content_security_policy"].(string)
+			}
+			ws := fmt.Sprint(s.Outputs()["websocket_url_via_cloudfront"].(map[string]any)["value"])
+			page := "https://" + s.env.DomainName
+			if !connectAllows(csp, page, ws) {
+				t.Errorf("CSP %q does not let %s open %s", csp, page, ws)
+			}
+			if connectAllows(csp, page, "wss://attacker.example.net/x") {
+				t.Errorf("CSP %q lets the page open a WebSocket to another host", csp)
+			}
+		})
+	}
+}
+
+// TestConnectAllowsCatches is the twin: the check refuses what old Safari refuses.
+func TestConnectAllowsCatches(t *testing.T) {
+	page := "https://builder.example.com"
+	for _, tt := range []struct {
+		csp, url string
+		want     bool
+	}{
+		{"connect-src 'self'", "wss://builder.example.com/ws", false}, // 'self' is https only here
+		{"connect-src 'self'", "https://builder.example.com/api/x", true},
+		{"connect-src 'self' wss://builder.example.com", "wss://builder.example.com/ws", true},
+		{"connect-src 'self' wss://builder.example.com", "wss://other.example.com/ws", false},
+		{"default-src 'self'", "https://builder.example.com/", false},
+	} {
+		if got := connectAllows(tt.csp, page, tt.url); got != tt.want {
+			t.Errorf("connectAllows(%q, %s) = %v, want %v", tt.csp, tt.url, got, tt.want)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_appautoscaling_scheduled_action": 2,
 			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 1,
 			"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 0, "aws_cloudfront_distribution": 1,
-			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
+			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1, "aws_cloudfront_function": 1,
 			"aws_acm_certificate": 0, "aws_route53_record": 0, "aws_wafv2_web_acl": 0,
 		}},
 		{"prod", map[string]int{
@@ -94,7 +94,7 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 2,
 			"aws_s3_bucket": 2, "aws_s3_bucket_versioning": 1, "aws_cloudfront_distribution": 1,
 			"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2,
-			"aws_route53_record": 5, "aws_wafv2_web_acl": 1,
+			"aws_route53_record": 5, "aws_wafv2_web_acl": 1, "aws_cloudfront_function": 1,
 		}},
 	}
 	for _, tt := range tests {
@@ -338,7 +338,15 @@ func TestPlanFrontend(t *testing.T) {
 			if want := frontend.BridgePaths; !reflect.DeepEqual(paths, want) {
 				t.Errorf("ordered behaviors %v, want %v", paths, want)
 			}
-			expect(t, "SPA routing", block(d, "custom_error_response"), map[string]any{"error_code": 404, "response_code": 200, "response_page_path": "/index.html"})
+			// SPA routing by a function on the UI behaviour only: no error
+			// mapping that would answer a bridge 404 with index.html.
+			if cer, _ := d["custom_error_response"].([]any); len(cer) != 0 {
+				t.Errorf("custom_error_response = %v, want none", cer)
+			}
+			expect(t, "SPA routing", block(block(d, "default_cache_behavior"), "function_association"), map[string]any{"event_type": "viewer-request"})
+			expect(t, "SPA function", one(t, name, "aws_cloudfront_function"), map[string]any{
+				"name": env.Prefix() + "-spa-routing", "runtime": "cloudfront-js-2.0", "publish": true, "code": frontend.SPARoutingCode,
+			})
 
 			originProtocol := "http-only"
 			if env.LoadBalancer.HTTPS {

@@ -26,6 +26,7 @@ var mockDefaults = map[string]string{
 	"aws_acm_certificate_validation":         `certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"`,
 	"aws_cloudfront_distribution":            `arn = "arn:aws:cloudfront::123456789012:distribution/EMOCK", domain_name = "dmock.cloudfront.net", hosted_zone_id = "Z2FDTNDATAQYW2"`,
 	"aws_cloudfront_response_headers_policy": `id = "00000000-0000-0000-0000-000000000000"`,
+	"aws_cloudfront_function":                `arn = "arn:aws:cloudfront::123456789012:function/mock"`,
 	"aws_wafv2_web_acl":                      `arn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/mock/00000000-0000-0000-0000-000000000000"`,
 	"aws_wafv2_ip_set":                       `arn = "arn:aws:wafv2:us-east-1:123456789012:global/ipset/mock/00000000-0000-0000-0000-000000000000"`,
 	"aws_ecs_cluster":                        `arn = "arn:aws:ecs:us-east-1:123456789012:cluster/mock"`,

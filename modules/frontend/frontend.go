@@ -7,11 +7,13 @@ package frontend
 
 import (
 	"cmp"
+	_ "embed"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontdistribution"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontfunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
@@ -112,12 +114,29 @@ const (
 // BridgePaths are the path patterns CloudFront routes to the bridge, in order.
 var BridgePaths = []string{"/ws*", "/health", "/error-callback", "/api/*"}
 
-// ContentSecurityPolicy of the UI. connect-src admits the page's own origin
-// and wss: for the bridge WebSocket (served by the same distribution; a
-// `wss:` source also lets a developer point a local build at another stack).
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data:; connect-src 'self' wss:; font-src 'self' data:; frame-ancestors 'none'; " +
-	"base-uri 'self'; form-action 'self'; object-src 'none'"
+// ContentSecurityPolicy returns the UI's CSP. connect-src admits the page's
+// own origin only ('self'), and for each custom domain the exact wss:// host
+// the UI opens its WebSocket on (the same distribution): CSP Level 3 lets
+// 'self' cover wss:// on the page's own host, older Safari versions do not.
+// A bare `wss:` would let injected script send data to any host. Without a
+// custom domain the dxxxx.cloudfront.net name cannot be written here (the
+// distribution refers to this policy, so the policy cannot refer to the
+// distribution's name): 'self' alone covers it in current browsers.
+func ContentSecurityPolicy(aliases []string) string {
+	connect := "'self'"
+	for _, a := range aliases {
+		connect += " wss://" + a
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+		"img-src 'self' data:; connect-src " + connect + "; font-src 'self' data:; frame-ancestors 'none'; " +
+		"base-uri 'self'; form-action 'self'; object-src 'none'"
+}
+
+// SPARoutingCode is the CloudFront Function that routes app paths to
+// /index.html on the UI behaviour (the rule is in the file).
+//
+//go:embed spa_routing.js
+var SPARoutingCode string
 
 // Frontend is the UI bucket and the distribution in front of it and the bridge.
 type Frontend struct {
@@ -171,7 +190,14 @@ func New(scope constructs.Construct, id string, props Props) *Frontend {
 		SigningProtocol:               jsii.String("sigv4"),
 	})
 	headers := securityHeaders(c, props)
-	dist := distribution(c, props, bucket.Bucket, oac, headers)
+	spa := cloudfrontfunction.NewCloudfrontFunction(c, jsii.String("spa_routing"), &cloudfrontfunction.CloudfrontFunctionConfig{
+		Name:    jsii.String(props.NamePrefix + "-spa-routing"),
+		Comment: jsii.String("App paths of the " + props.NamePrefix + " UI to /index.html"),
+		Runtime: jsii.String("cloudfront-js-2.0"),
+		Code:    jsii.String(SPARoutingCode),
+		Publish: jsii.Bool(true),
+	})
+	dist := distribution(c, props, bucket.Bucket, oac, headers, spa)
 	f.DistributionID, f.DistributionArn = dist.Id(), dist.Arn()
 	f.DomainName, f.HostedZoneID = dist.DomainName(), dist.HostedZoneId()
 
@@ -208,7 +234,7 @@ func securityHeaders(c constructs.Construct, props Props) cloudfrontresponsehead
 				Override:   override,
 			},
 			ContentSecurityPolicy: &cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicy{
-				ContentSecurityPolicy: jsii.String(ContentSecurityPolicy),
+				ContentSecurityPolicy: jsii.String(ContentSecurityPolicy(props.Aliases)),
 				Override:              override,
 			},
 		},
@@ -217,7 +243,7 @@ func securityHeaders(c constructs.Construct, props Props) cloudfrontresponsehead
 
 // distribution defines the CloudFront distribution: the bucket by default,
 // the bridge paths to the ALB.
-func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket, oac cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControl, headers cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy) cloudfrontdistribution.CloudfrontDistribution {
+func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket, oac cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControl, headers cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy, spa cloudfrontfunction.CloudfrontFunction) cloudfrontdistribution.CloudfrontDistribution {
 	originProtocol := "http-only"
 	if props.BridgeOriginHTTPS {
 		originProtocol = "https-only"
@@ -293,22 +319,16 @@ func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket,
 			CachePolicyId:           jsii.String(CachingOptimizedPolicyID),
 			ResponseHeadersPolicyId: headers.Id(),
 			Compress:                jsii.Bool(true),
+			// SPA routing on this behaviour only: the bridge paths keep
+			// their real status codes (a distribution-wide custom error
+			// response would turn a bridge 404 into 200 index.html).
+			FunctionAssociation: &[]*cloudfrontdistribution.CloudfrontDistributionDefaultCacheBehaviorFunctionAssociation{{
+				EventType:   jsii.String("viewer-request"),
+				FunctionArn: spa.Arn(),
+			}},
 		},
 		OrderedCacheBehavior: &bridgeBehaviors,
-		// SPA routing: a deep link such as /chat/42 is no object, S3 answers
-		// 404 (the policy grants ListBucket), and the app gets index.html.
-		// 403 is not mapped, so a broken bucket policy stays visible instead
-		// of serving a page that cannot load its assets. Note: custom error
-		// responses apply to every behavior, so a bridge 404 is answered
-		// with index.html too — the bridge should signal "not found" in
-		// other ways on /api/*.
-		CustomErrorResponse: &[]*cloudfrontdistribution.CloudfrontDistributionCustomErrorResponse{{
-			ErrorCode:          jsii.Number(404),
-			ResponseCode:       jsii.Number(200),
-			ResponsePagePath:   jsii.String("/index.html"),
-			ErrorCachingMinTtl: jsii.Number(10),
-		}},
-		ViewerCertificate: viewerCert,
+		ViewerCertificate:    viewerCert,
 		Restrictions: &cloudfrontdistribution.CloudfrontDistributionRestrictions{
 			GeoRestriction: &cloudfrontdistribution.CloudfrontDistributionRestrictionsGeoRestriction{
 				RestrictionType: jsii.String("none"),
@@ -330,8 +350,8 @@ func cloudFrontReads(bucketArn, distributionArn string) []iampolicy.Statement {
 		Principals: cloudfront,
 		Conditions: thisDistribution,
 	}, {
-		// With ListBucket a missing object is a 404 (which the SPA routing
-		// answers with index.html), not a 403.
+		// With ListBucket a missing file is a 404, not a 403 (app routes
+		// never get here: the SPA function serves index.html).
 		Sid:        "CloudFrontListsObjects",
 		Actions:    []string{"s3:ListBucket"},
 		Resources:  []string{bucketArn},

@@ -3,7 +3,11 @@ package frontend_test
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"os"
+	"os/exec"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -229,24 +233,73 @@ func TestSecurityHeaders(t *testing.T) {
 			"referrer_policy":           map[string]any{"referrer_policy": "strict-origin-when-cross-origin"},
 		},
 	})
-	for _, p := range dev.Resources("aws_cloudfront_response_headers_policy") {
-		csp := p["security_headers_config"].(map[string]any)["content_security_policy"].(map[string]any)["content_security_policy"].(string)
-		directives := map[string][]string{}
-		for _, d := range strings.Split(csp, ";") {
-			if f := strings.Fields(d); len(f) > 0 {
-				directives[f[0]] = f[1:]
+	for _, tt := range []struct {
+		name    string
+		s       *testutil.Synthesized
+		connect []string
+	}{
+		{"dev", dev, []string{"'self'"}},
+		{"prod", prod, []string{"'self'", "wss://builder.example.com"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, p := range tt.s.Resources("aws_cloudfront_response_headers_policy") {
+				csp := p["security_headers_config"].(map[string]any)["content_security_policy"].(map[string]any)["content_security_policy"].(string)
+				directives := cspDirectives(csp)
+				if got := directives["connect-src"]; !reflect.DeepEqual(got, tt.connect) {
+					t.Errorf("connect-src = %v, want %v", got, tt.connect)
+				}
+				for _, problem := range connectProblems(csp) {
+					t.Error(problem)
+				}
+				if got := directives["frame-ancestors"]; !reflect.DeepEqual(got, []string{"'none'"}) {
+					t.Errorf("frame-ancestors = %v, want 'none'", got)
+				}
+				if containsString(directives["script-src"], "'unsafe-inline'") {
+					t.Errorf("script-src allows inline scripts: %v", directives["script-src"])
+				}
 			}
+		})
+	}
+}
+
+func cspDirectives(csp string) map[string][]string {
+	directives := map[string][]string{}
+	for _, d := range strings.Split(csp, ";") {
+		if f := strings.Fields(d); len(f) > 0 {
+			directives[f[0]] = f[1:]
 		}
-		for _, want := range []string{"'self'", "wss:"} {
-			if !containsString(directives["connect-src"], want) {
-				t.Errorf("connect-src %v lacks %s", directives["connect-src"], want)
-			}
+	}
+	return directives
+}
+
+// connectProblems lists connect-src sources that let a page talk to hosts
+// other than named ones: bare schemes (wss:, https:), wildcards, a missing
+// connect-src (default-src then decides).
+func connectProblems(csp string) []string {
+	sources, ok := cspDirectives(csp)["connect-src"]
+	if !ok {
+		return []string{"no connect-src"}
+	}
+	var out []string
+	for _, src := range sources {
+		if strings.HasSuffix(src, ":") || strings.Contains(src, "*") {
+			out = append(out, "connect-src allows any host: "+src)
 		}
-		if got := directives["frame-ancestors"]; !reflect.DeepEqual(got, []string{"'none'"}) {
-			t.Errorf("frame-ancestors = %v, want 'none'", got)
-		}
-		if containsString(directives["script-src"], "'unsafe-inline'") {
-			t.Errorf("script-src allows inline scripts: %v", directives["script-src"])
+	}
+	return out
+}
+
+// TestConnectProblemsCatches is the failing twin of connectProblems.
+func TestConnectProblemsCatches(t *testing.T) {
+	for csp, want := range map[string]int{
+		"default-src 'self'; connect-src 'self' wss:":                   1,
+		"connect-src 'self' https: wss://*.cloudfront.net":              2,
+		"default-src 'self'":                                            1,
+		"connect-src *":                                                 1,
+		frontend.ContentSecurityPolicy([]string{"builder.example.com"}): 0,
+	} {
+		if got := connectProblems(csp); len(got) != want {
+			t.Errorf("connectProblems(%q) = %v, want %d problems", csp, got, want)
 		}
 	}
 }
@@ -329,11 +382,82 @@ func TestBridgeBehaviors(t *testing.T) {
 	}
 }
 
-func TestSPAErrorResponse(t *testing.T) {
-	d := dev.Resource(t, "aws_cloudfront_distribution", onlyName(t, dev.Resources("aws_cloudfront_distribution")))
-	want := []any{map[string]any{"error_code": 404.0, "response_code": 200.0, "response_page_path": "/index.html", "error_caching_min_ttl": 10.0}}
-	if !reflect.DeepEqual(d["custom_error_response"], want) {
-		t.Errorf("custom_error_response = %v, want only %v (403 stays an error)", d["custom_error_response"], want)
+// TestSPARouting: the SPA function is on the UI (default) behaviour only,
+// and no distribution-wide error mapping turns a bridge 404 into index.html.
+func TestSPARouting(t *testing.T) {
+	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod} {
+		t.Run(name, func(t *testing.T) {
+			testutil.AssertResource(t, s, "aws_cloudfront_function", map[string]any{
+				"name":    "proj-" + name + "-spa-routing",
+				"runtime": "cloudfront-js-2.0", "publish": true, "code": frontend.SPARoutingCode,
+			})
+			fn := s.Ref("aws_cloudfront_function", "spa_routing", "arn")
+			d := s.Resource(t, "aws_cloudfront_distribution", onlyName(t, s.Resources("aws_cloudfront_distribution")))
+			want := []any{map[string]any{"event_type": "viewer-request", "function_arn": fn}}
+			if got := d["default_cache_behavior"].(map[string]any)["function_association"]; !reflect.DeepEqual(got, want) {
+				t.Errorf("default behaviour function_association = %v, want %v", got, want)
+			}
+			for _, b := range d["ordered_cache_behavior"].([]any) {
+				b := b.(map[string]any)
+				if fa, ok := b["function_association"]; ok {
+					t.Errorf("bridge behaviour %v has function_association %v, want none", b["path_pattern"], fa)
+				}
+			}
+			if cer, ok := d["custom_error_response"]; ok {
+				t.Errorf("custom_error_response = %v, want none (it applies to the bridge paths too)", cer)
+			}
+		})
+	}
+}
+
+// TestSPARoutingLogic runs the function's code under node with the event
+// shape CloudFront passes: app routes get /index.html, files keep their path.
+func TestSPARoutingLogic(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("node is not on the PATH")
+		}
+		t.Skip("skipping: node is not on the PATH")
+	}
+	cases := map[string]string{
+		"/":                        "/index.html",
+		"/chat/42":                 "/index.html",
+		"/settings/":               "/index.html",
+		"/workflows/abc-def":       "/index.html",
+		"/index.html":              "/index.html",
+		"/assets/app.1a2b3c.js":    "/assets/app.1a2b3c.js",
+		"/assets/style.css":        "/assets/style.css",
+		"/favicon.ico":             "/favicon.ico",
+		"/assets/missing.png":      "/assets/missing.png",
+		"/deep/path/manifest.json": "/deep/path/manifest.json",
+	}
+	uris := slices.Sorted(maps.Keys(cases))
+	in, _ := json.Marshal(uris)
+	// The function runs in a fresh context, as CloudFront runs it: only
+	// handler(event) is called; its return value is the request to forward.
+	script := `const vm = require("vm"); const ctx = {};
+vm.runInNewContext(process.env.CODE, ctx);
+const out = JSON.parse(process.env.URIS).map(uri => {
+  const req = ctx.handler({version: "1.0", context: {eventType: "viewer-request"},
+    request: {method: "GET", uri: uri, querystring: {}, headers: {}, cookies: {}}});
+  return req.uri;
+});
+console.log(JSON.stringify(out));`
+	cmd := exec.Command(node, "-e", script)
+	cmd.Env = append(os.Environ(), "CODE="+frontend.SPARoutingCode, "URIS="+string(in))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	var got []string
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(uris) {
+		t.Fatalf("node printed %s (%v)", out, err)
+	}
+	for i, uri := range uris {
+		if got[i] != cases[uri] {
+			t.Errorf("%s -> %s, want %s", uri, got[i], cases[uri])
+		}
 	}
 }
 
@@ -394,7 +518,7 @@ func TestPlan(t *testing.T) {
 				"aws_s3_bucket": 1, "aws_s3_bucket_public_access_block": 1, "aws_s3_bucket_ownership_controls": 1,
 				"aws_s3_bucket_server_side_encryption_configuration": 1, "aws_s3_bucket_policy": 1,
 				"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
-				"aws_cloudfront_distribution": 1, "aws_s3_bucket_versioning": 0,
+				"aws_cloudfront_distribution": 1, "aws_cloudfront_function": 1, "aws_s3_bucket_versioning": 0,
 			}
 			if name == "prod" {
 				want["aws_s3_bucket_versioning"] = 1
