@@ -32,6 +32,12 @@ func main() {
 		os.Exit(1)
 	}
 
+	for _, env := range envs {
+		if w := env.LocalStateWarning(); w != "" {
+			fmt.Fprintln(os.Stderr, "warning: "+w)
+		}
+	}
+
 	defer jsii.Close()
 	app := cdktf.NewApp(nil)
 	for _, env := range envs {

@@ -110,6 +110,28 @@ func TestSynthesizesEveryEnvironment(t *testing.T) {
 			t.Errorf("stack %s not written: %v", env, err)
 		}
 	}
+	// prod keeps its state in S3; dev is not protected: nothing to warn about.
+	if strings.Contains(stderr, "warning:") {
+		t.Errorf("unexpected warning:\n%s", stderr)
+	}
+}
+
+// TestWarnsOnLocalStateOfProtected: a protected environment with local state
+// is synthesized, with one warning line that names it (and the run succeeds).
+func TestWarnsOnLocalStateOfProtected(t *testing.T) {
+	work, out := t.TempDir(), t.TempDir()
+	mustWrite(t, filepath.Join(work, "environments", "prod.json"), []byte(`{"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"}}`))
+	code, stderr := run(t, work, "CDKTF_OUTDIR="+out, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (a warning, not a failure):\n%s", code, stderr)
+	}
+	want := "warning: environments/prod.json: protected, but its state is the local file terraform.prod.tfstate"
+	if n := strings.Count(stderr, "warning:"); n != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("stderr has %d warnings, want one line containing %q:\n%s", n, want, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "stacks", "prod", "cdk.tf.json")); err != nil {
+		t.Errorf("stack not written: %v", err)
+	}
 }
 
 func mustWrite(t *testing.T, path string, data []byte) {

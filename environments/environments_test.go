@@ -390,3 +390,24 @@ func TestReadmeDocumentsEveryField(t *testing.T) {
 	}
 	walk(reflect.TypeOf(Environment{}), "")
 }
+
+func TestLocalStateWarning(t *testing.T) {
+	const base = `"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"}`
+	for _, tt := range []struct {
+		name, json, want string
+	}{
+		{"protected, local state", `{` + base + `}`, `environments/prod.json: protected, but its state is the local file terraform.prod.tfstate; set backend.s3 (README "Remote state")`},
+		{"protected, S3", `{` + base + `, "backend": {"s3": {"bucket": "my-state"}}}`, ""},
+		{"unprotected, local state", `{"protected": false, ` + base + `}`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := Parse("environments/prod.json", []byte(tt.json))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := env.LocalStateWarning(); got != tt.want {
+				t.Errorf("warning = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -46,3 +46,18 @@ var maxEnvName = func() int {
 	}
 	return n
 }()
+
+// LocalStateFile is where an environment without a backend keeps its state,
+// relative to the project root.
+func (e *Environment) LocalStateFile() string { return "terraform." + e.Name + ".tfstate" }
+
+// LocalStateWarning is a one-line warning for a protected environment whose
+// state is a local file (one disk, no lock, no history), or "" when there is
+// nothing to warn about.
+func (e *Environment) LocalStateWarning() string {
+	if !e.Protected || (e.Backend != nil && e.Backend.S3 != nil) {
+		return ""
+	}
+	return e.File + ": protected, but its state is the local file " + e.LocalStateFile() +
+		`; set backend.s3 (README "Remote state")`
+}

@@ -294,7 +294,7 @@ func configureTerraform(stack cdktf.TerraformStack, env *environments.Environmen
 	// time). Terraform runs in cdktf.out/stacks/<env>, so this relative path
 	// puts the state in the same place, the project root, portably.
 	cdktf.NewLocalBackend(stack, &cdktf.LocalBackendConfig{
-		Path: jsii.String("../../../terraform." + env.Name + ".tfstate"),
+		Path: jsii.String("../../../" + env.LocalStateFile()),
 	})
 }
 
