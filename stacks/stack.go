@@ -27,6 +27,7 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 	global := configureProviders(stack, env)
 
 	net := networking.New(stack, "networking", networking.Props{
+		Region:                 env.Region,
 		NamePrefix:             env.Prefix(),
 		CidrBlock:              env.Network.VpcCidr,
 		AvailabilityZones:      env.Network.AvailabilityZones,

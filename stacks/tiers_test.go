@@ -66,7 +66,7 @@ func TestPlanResourceCounts(t *testing.T) {
 	}{
 		{"dev", map[string]int{
 			// natMode "none": no NAT gateway, no Elastic IP, no private route out.
-			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 0, "aws_eip": 0,
+			"aws_vpc": 1, "aws_vpc_endpoint": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 0, "aws_eip": 0,
 			"aws_route_table": 3, "aws_route": 1, "aws_route_table_association": 4,
 			"aws_default_security_group": 1, "aws_security_group": 2, "aws_flow_log": 0,
 			"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,
@@ -82,7 +82,7 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_acm_certificate": 0, "aws_route53_record": 0, "aws_wafv2_web_acl": 0,
 		}},
 		{"prod", map[string]int{
-			"aws_vpc": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 2, "aws_eip": 2,
+			"aws_vpc": 1, "aws_vpc_endpoint": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 2, "aws_eip": 2,
 			"aws_route_table": 3, "aws_route": 3, "aws_route_table_association": 4,
 			"aws_default_security_group": 1, "aws_security_group": 2, "aws_flow_log": 1,
 			"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,

@@ -60,6 +60,7 @@ func synth(p ecs.Props) *testutil.Synthesized {
 		natMode = networking.NatNone
 	}
 	net := networking.New(stack, "networking", networking.Props{
+		Region:             "us-east-1",
 		NatMode:            natMode,
 		NamePrefix:         "proj-test",
 		CidrBlock:          "10.0.0.0/16",

@@ -30,6 +30,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/securitygroup"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/subnet"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpc"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcendpoint"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupegressrule"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/vpcsecuritygroupingressrule"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -44,6 +45,8 @@ import (
 type Props struct {
 	// NamePrefix starts every Name tag and resource name: "<project>-<env>". Required.
 	NamePrefix string
+	// Region of the VPC, for the S3 gateway endpoint's service name. Required.
+	Region string
 	// CidrBlock of the VPC. Required.
 	CidrBlock string
 	// AvailabilityZones: exactly two. Required.
@@ -108,6 +111,9 @@ func (p Props) validate() {
 	var problems []string
 	if p.NamePrefix == "" {
 		problems = append(problems, "NamePrefix is required")
+	}
+	if p.Region == "" {
+		problems = append(problems, "Region is required (the S3 gateway endpoint's service is com.amazonaws.<region>.s3)")
 	}
 	if p.CidrBlock == "" {
 		problems = append(problems, "CidrBlock is required")
@@ -202,6 +208,7 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 
 	var publicIDs, privateIDs []*string
 	var nats []natgateway.NatGateway
+	var privateRTs []*string
 	for i, az := range props.AvailabilityZones {
 		// IDs carry the AZ name, a stable config key: reordering cannot replace subnets.
 		pub := subnet.NewSubnet(c, jsii.String("public_subnet_"+az), &subnet.SubnetConfig{
@@ -254,6 +261,7 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 			RouteTableId: rt.Id(),
 		})
 		privateIDs = append(privateIDs, priv.Id())
+		privateRTs = append(privateRTs, rt.Id())
 	}
 	n.PublicSubnetIDs = &publicIDs
 	n.PrivateSubnetIDs = &privateIDs
@@ -263,6 +271,21 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 		n.TaskSubnetIDs = n.PublicSubnetIDs
 		n.TasksNeedPublicIP = true
 	}
+
+	// S3 (among it ECR's image layers) through a gateway endpoint: free,
+	// where the NAT gateway charges per GB. On the private route tables and,
+	// with NatNone, the public one the tasks then use.
+	endpointRTs := privateRTs
+	if props.NatMode == NatNone {
+		endpointRTs = append(endpointRTs, publicRT.Id())
+	}
+	vpcendpoint.NewVpcEndpoint(c, jsii.String("s3_gateway_endpoint"), &vpcendpoint.VpcEndpointConfig{
+		VpcId:           v.Id(),
+		ServiceName:     jsii.String("com.amazonaws." + props.Region + ".s3"),
+		VpcEndpointType: jsii.String("Gateway"),
+		RouteTableIds:   &endpointRTs,
+		Tags:            name("s3"),
+	})
 
 	n.defineSecurityGroups(c, v, props, name)
 	if props.FlowLogs {

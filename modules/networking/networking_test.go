@@ -3,6 +3,7 @@ package networking_test
 import (
 	"fmt"
 	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,6 +33,7 @@ func TestMain(m *testing.M) {
 func synth(name string, p networking.Props) *testutil.Synthesized {
 	p.NamePrefix = "proj-test"
 	p.AppPort = 3000
+	p.Region = "us-east-1"
 	p.CidrBlock = "10.0.0.0/16"
 	p.AvailabilityZones = []string{"us-east-1a", "us-east-1b"}
 	p.PublicSubnetCidrs = []string{"10.0.0.0/20", "10.0.16.0/20"}
@@ -313,5 +315,72 @@ func TestFlowLogTrust(t *testing.T) {
 	}})
 	if got := fmt.Sprint(trust["statement"]); got != want {
 		t.Errorf("flow log trust policy:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestS3GatewayEndpoint: one gateway endpoint for S3 on every route table
+// the tasks use: the private ones, and with NatNone the public one too.
+func TestS3GatewayEndpoint(t *testing.T) {
+	private := func(s *testutil.Synthesized) []string {
+		return []string{
+			s.Ref("aws_route_table", "private_route_table_us-east-1a", "id"),
+			s.Ref("aws_route_table", "private_route_table_us-east-1b", "id"),
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		s    *testutil.Synthesized
+		want []string
+	}{
+		{"single", single, private(single)},
+		{"perAZ", perAZ, private(perAZ)},
+		{"none", noNat, append(private(noNat), noNat.Ref("aws_route_table", "public_route_table", "id"))},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			eps := tt.s.Resources("aws_vpc_endpoint")
+			if len(eps) != 1 {
+				t.Fatalf("%d VPC endpoints, want 1", len(eps))
+			}
+			for _, ep := range eps {
+				if ep["service_name"] != "com.amazonaws.us-east-1.s3" || ep["vpc_endpoint_type"] != "Gateway" || ep["vpc_id"] != tt.s.Ref("aws_vpc", "vpc", "id") {
+					t.Errorf("endpoint = %v, want an S3 gateway endpoint in the VPC", ep)
+				}
+				if got := testutil.Strings(ep["route_table_ids"]); !slices.Equal(got, tt.want) {
+					t.Errorf("route_table_ids = %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestTaskRouteTablesReachS3 is the cross-check that does not trust the
+// endpoint's own list: every route table associated with a subnet the tasks
+// run in (public with NatNone, else private) is on the endpoint.
+func TestTaskRouteTablesReachS3(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		s     *testutil.Synthesized
+		tasks string // construct ID part of the task subnets
+	}{{"single", single, "private_subnet"}, {"perAZ", perAZ, "private_subnet"}, {"none", noNat, "public_subnet"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var endpointRTs []string
+			for _, ep := range tt.s.Resources("aws_vpc_endpoint") {
+				endpointRTs = testutil.Strings(ep["route_table_ids"])
+			}
+			checked := 0
+			for _, a := range tt.s.Resources("aws_route_table_association") {
+				sub := fmt.Sprint(a["subnet_id"])
+				if !strings.Contains(sub, "_"+tt.tasks+"_") {
+					continue
+				}
+				checked++
+				if !slices.Contains(endpointRTs, fmt.Sprint(a["route_table_id"])) {
+					t.Errorf("task subnet %s routes through %v, which is not on the S3 endpoint %v", sub, a["route_table_id"], endpointRTs)
+				}
+			}
+			if checked != 2 {
+				t.Errorf("checked %d task subnets, want 2", checked)
+			}
+		})
 	}
 }
