@@ -210,6 +210,9 @@ type UI struct {
 	// CertificateArn of an existing us-east-1 ACM certificate for DomainName.
 	// Default: none.
 	CertificateArn string `json:"certificateArn"`
+	// AccessLogs delivers CloudFront's access logs (standard logging v2) to
+	// a CloudWatch log group in us-east-1, kept logRetentionDays. Default: true.
+	AccessLogs bool `json:"accessLogs"`
 }
 
 // WAF configures the web ACL in front of CloudFront.
@@ -277,7 +280,7 @@ func Defaults() Environment {
 			AllowedCidrs: []string{"0.0.0.0/0"},
 			AccessLogs:   true,
 		},
-		UI:  UI{PriceClass: "PriceClass_100"},
+		UI:  UI{PriceClass: "PriceClass_100", AccessLogs: true},
 		WAF: WAF{Enabled: true, RateLimitPer5Min: 1000},
 	}
 }

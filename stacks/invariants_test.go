@@ -417,3 +417,28 @@ func TestConnectAllowsCatches(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudFrontAccessLogs: where ui.accessLogs is on (prod), the
+// distribution's access logs are delivered (standard logging v2); off, no
+// delivery exists.
+func TestCloudFrontAccessLogs(t *testing.T) {
+	for name, s := range synthesized {
+		t.Run(name, func(t *testing.T) {
+			sources := s.Resources("aws_cloudwatch_log_delivery_source")
+			if !s.env.UI.AccessLogs {
+				if len(sources) != 0 || s.Count("aws_cloudwatch_log_delivery") != 0 {
+					t.Errorf("access logs off, but %d delivery sources", len(sources))
+				}
+				return
+			}
+			if len(sources) != 1 || s.Count("aws_cloudwatch_log_delivery") != 1 {
+				t.Fatalf("%d delivery sources and %d deliveries, want 1 each", len(sources), s.Count("aws_cloudwatch_log_delivery"))
+			}
+			for _, src := range sources {
+				if src["log_type"] != "ACCESS_LOGS" || src["resource_arn"] != s.Ref("aws_cloudfront_distribution", "distribution", "arn") {
+					t.Errorf("delivery source %v, want ACCESS_LOGS of the distribution", src)
+				}
+			}
+		})
+	}
+}

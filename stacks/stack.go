@@ -9,6 +9,7 @@ import (
 
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/awsprovider"
+	"github.com/n8n-builder/infra/modules/cdnlogs"
 	"github.com/n8n-builder/infra/modules/certificates"
 	"github.com/n8n-builder/infra/modules/dns"
 	"github.com/n8n-builder/infra/modules/ecr"
@@ -170,6 +171,15 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		DisableIPv6:        !ipv6,
 	})
 
+	if env.UI.AccessLogs {
+		cdnlogs.New(stack, "cdn_logs", cdnlogs.Props{
+			NamePrefix:      env.Prefix(),
+			DistributionArn: ui.DistributionArn,
+			RetentionDays:   env.LogRetentionDays,
+			Provider:        global,
+		})
+	}
+
 	if env.ManagesDNS() {
 		dns.New(stack, "ui_alias", dns.Props{
 			ZoneID: env.HostedZoneID, Name: env.DomainName,
@@ -208,7 +218,8 @@ const bridgePort = ecs.DefaultContainerPort
 
 // configureProviders defines the AWS provider of the environment's region and,
 // when that is not us-east-1 but something must live there (CloudFront's
-// certificate, its WAF web ACL), a second one aliased "us_east_1". It returns
+// certificate, its WAF web ACL, its access log delivery), a second one
+// aliased "us_east_1". It returns
 // that provider, or nil when the default provider is already in us-east-1.
 func configureProviders(stack cdktf.TerraformStack, env *environments.Environment) cdktf.TerraformProvider {
 	tags := &[]*provider.AwsProviderDefaultTags{{
@@ -222,7 +233,7 @@ func configureProviders(stack cdktf.TerraformStack, env *environments.Environmen
 		Region:      jsii.String(env.Region),
 		DefaultTags: tags,
 	})
-	if env.Region == globalRegion || !(env.ManagesDNS() || env.WAF.Enabled) {
+	if env.Region == globalRegion || !(env.ManagesDNS() || env.WAF.Enabled || env.UI.AccessLogs) {
 		return nil
 	}
 	return provider.NewAwsProvider(stack, jsii.String("aws_us_east_1"), &provider.AwsProviderConfig{

@@ -78,7 +78,7 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_appautoscaling_scheduled_action": 2,
 			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 1,
 			"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 0, "aws_cloudfront_distribution": 1,
-			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1, "aws_cloudfront_function": 1,
+			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1, "aws_cloudfront_function": 1, "aws_cloudwatch_log_delivery": 0,
 			"aws_acm_certificate": 0, "aws_route53_record": 0, "aws_wafv2_web_acl": 0,
 		}},
 		{"prod", map[string]int{
@@ -89,12 +89,13 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
 			"aws_ecs_cluster": 1, "aws_ecs_task_definition": 1, "aws_ecs_service": 1,
 			"aws_iam_role": 3, "aws_iam_role_policy": 4, "aws_iam_role_policy_attachment": 0,
-			"aws_cloudwatch_log_group": 2, "aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2,
+			"aws_cloudwatch_log_group": 3, "aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2,
 			"aws_appautoscaling_scheduled_action": 0,
 			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 2,
 			"aws_s3_bucket": 2, "aws_s3_bucket_versioning": 1, "aws_cloudfront_distribution": 1,
 			"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2,
 			"aws_route53_record": 5, "aws_wafv2_web_acl": 1, "aws_cloudfront_function": 1,
+			"aws_cloudwatch_log_delivery_source": 1, "aws_cloudwatch_log_delivery_destination": 1, "aws_cloudwatch_log_delivery": 1,
 		}},
 	}
 	for _, tt := range tests {

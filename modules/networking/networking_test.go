@@ -2,8 +2,8 @@ package networking_test
 
 import (
 	"fmt"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 

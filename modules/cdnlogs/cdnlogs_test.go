@@ -1,0 +1,92 @@
+package cdnlogs_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/modules/cdnlogs"
+)
+
+const distribution = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"
+
+var logs *testutil.Synthesized
+
+func TestMain(m *testing.M) {
+	testutil.Main(m, func() {
+		stack := testutil.NewStack()
+		cdnlogs.New(stack, "cdn_logs", cdnlogs.Props{NamePrefix: "proj-prod", DistributionArn: jsii.String(distribution), RetentionDays: 90})
+		logs = testutil.Synth(stack)
+	})
+}
+
+func TestDelivery(t *testing.T) {
+	s := logs
+	testutil.AssertResource(t, s, "aws_cloudwatch_log_group", map[string]any{"name": "/aws/vendedlogs/cloudfront/proj-prod", "retention_in_days": 90})
+	testutil.AssertResource(t, s, "aws_cloudwatch_log_delivery_source", map[string]any{"name": "proj-prod-cloudfront", "log_type": "ACCESS_LOGS", "resource_arn": distribution})
+	testutil.AssertResource(t, s, "aws_cloudwatch_log_delivery_destination", map[string]any{
+		"name": "proj-prod-cloudfront", "output_format": "json",
+		"delivery_destination_configuration": []any{map[string]any{"destination_resource_arn": s.Ref("aws_cloudwatch_log_group", "log_group", "arn")}},
+	})
+	testutil.AssertResource(t, s, "aws_cloudwatch_log_delivery", map[string]any{
+		"delivery_source_name":     s.Ref("aws_cloudwatch_log_delivery_source", "delivery_source", "name"),
+		"delivery_destination_arn": s.Ref("aws_cloudwatch_log_delivery_destination", "delivery_destination", "arn"),
+		"depends_on":               []any{"aws_cloudwatch_log_resource_policy." + name(t, s, "aws_cloudwatch_log_resource_policy")},
+	})
+	// Not legacy logging: no bucket, no ACLs.
+	if n := s.Count("aws_s3_bucket"); n != 0 {
+		t.Errorf("%d buckets, want none", n)
+	}
+}
+
+// TestWritePolicy: only the log delivery service, for this account's
+// delivery sources, may write, and only streams of this group.
+func TestWritePolicy(t *testing.T) {
+	s := logs
+	var docs []map[string]any
+	for _, d := range s.DataSources("aws_iam_policy_document") {
+		docs = append(docs, d)
+	}
+	if len(docs) != 1 {
+		t.Fatalf("%d policy documents, want 1", len(docs))
+	}
+	group := s.Ref("aws_cloudwatch_log_group", "log_group", "arn")
+	account := fmt.Sprintf(`${element(split(":", %s), 4)}`, group[2:len(group)-1])
+	want := fmt.Sprint([]any{map[string]any{
+		"sid": "LogDeliveryWrite", "effect": "Allow",
+		"actions":    []any{"logs:CreateLogStream", "logs:PutLogEvents"},
+		"resources":  []any{group + ":log-stream:*"},
+		"principals": []any{map[string]any{"type": "Service", "identifiers": []any{"delivery.logs.amazonaws.com"}}},
+		"condition": []any{
+			map[string]any{"test": "StringEquals", "variable": "aws:SourceAccount", "values": []any{account}},
+			map[string]any{"test": "ArnLike", "variable": "aws:SourceArn", "values": []any{"arn:aws:logs:us-east-1:" + account + ":*"}},
+		},
+	}})
+	if got := fmt.Sprint(docs[0]["statement"]); got != want {
+		t.Errorf("write policy:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestPlan validates the resources against the provider (5.100.0 in the
+// mirror; the bindings are generated for 5.84).
+func TestPlan(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(logs.JSON)))
+	counts := testutil.CountByType(plan)
+	for _, typ := range []string{"aws_cloudwatch_log_group", "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_delivery_source", "aws_cloudwatch_log_delivery_destination", "aws_cloudwatch_log_delivery"} {
+		if counts[typ] != 1 {
+			t.Errorf("%s: %d planned, want 1", typ, counts[typ])
+		}
+	}
+}
+
+func name(t *testing.T, s *testutil.Synthesized, typ string) string {
+	t.Helper()
+	for n := range s.Resources(typ) {
+		return n
+	}
+	t.Fatalf("no %s", typ)
+	return ""
+}
