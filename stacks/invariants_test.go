@@ -442,3 +442,53 @@ func TestCloudFrontAccessLogs(t *testing.T) {
 		})
 	}
 }
+
+// noncurrentProblems lists the versioned buckets without a lifecycle rule
+// that expires noncurrent versions: they would keep every old object.
+func noncurrentProblems(s *testutil.Synthesized) []string {
+	expiring := map[string]bool{}
+	for _, lc := range s.Resources("aws_s3_bucket_lifecycle_configuration") {
+		rules, _ := lc["rule"].([]any)
+		for _, r := range rules {
+			r, _ := r.(map[string]any)
+			if exp, ok := r["noncurrent_version_expiration"].(map[string]any); ok && r["status"] == "Enabled" && exp["noncurrent_days"] != nil {
+				expiring[fmt.Sprint(lc["bucket"])] = true
+			}
+		}
+	}
+	var out []string
+	for n, v := range s.Resources("aws_s3_bucket_versioning") {
+		if fmt.Sprint(v["versioning_configuration"]) == "map[status:Enabled]" && !expiring[fmt.Sprint(v["bucket"])] {
+			out = append(out, n+": bucket "+fmt.Sprint(v["bucket"])+" is versioned without noncurrent version expiry")
+		}
+	}
+	return out
+}
+
+func TestVersionedBucketsExpireOldVersions(t *testing.T) {
+	for name, s := range synthesized {
+		for _, p := range noncurrentProblems(s.Synthesized) {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+	if n := stack(t, "prod").Count("aws_s3_bucket_versioning"); n == 0 {
+		t.Error("prod has no versioned bucket: the check saw nothing")
+	}
+}
+
+// TestVersionedBucketsExpireOldVersionsCatches is the failing twin.
+func TestVersionedBucketsExpireOldVersionsCatches(t *testing.T) {
+	bad := testutil.Parse([]byte(`{"resource": {
+		"aws_s3_bucket_versioning": {
+			"a": {"bucket": "A", "versioning_configuration": {"status": "Enabled"}},
+			"b": {"bucket": "B", "versioning_configuration": {"status": "Enabled"}},
+			"c": {"bucket": "C", "versioning_configuration": {"status": "Enabled"}}},
+		"aws_s3_bucket_lifecycle_configuration": {
+			"b": {"bucket": "B", "rule": [{"status": "Enabled", "expiration": {"days": 90}}]},
+			"c": {"bucket": "C", "rule": [{"status": "Enabled", "noncurrent_version_expiration": {"noncurrent_days": 30}}]}}}}`))
+	got := noncurrentProblems(bad)
+	slices.Sort(got)
+	if len(got) != 2 || !strings.HasPrefix(got[0], "a: ") || !strings.HasPrefix(got[1], "b: ") {
+		t.Errorf("flagged %v, want a and b", got)
+	}
+}

@@ -17,7 +17,6 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 
 	"github.com/n8n-builder/infra/internal/moved"
 	"github.com/n8n-builder/infra/modules/iampolicy"
@@ -34,6 +33,9 @@ type Props struct {
 	// Versioning keeps previous versions of the UI files. Default: false (no
 	// versioning resource at all, so a fresh bucket never gets versioning).
 	Versioning bool
+	// NoncurrentVersionDays keeps a replaced or deleted UI file this long
+	// when Versioning is on. Default: 30.
+	NoncurrentVersionDays int
 	// PriceClass of the distribution. Default: "PriceClass_100".
 	PriceClass string
 	// BridgeOriginDomain is where CloudFront reaches the bridge: the ALB's DNS
@@ -62,6 +64,7 @@ type Props struct {
 // withDefaults fills in the documented default of every field left at zero.
 func (p Props) withDefaults() Props {
 	p.PriceClass = cmp.Or(p.PriceClass, "PriceClass_100")
+	p.NoncurrentVersionDays = cmp.Or(p.NoncurrentVersionDays, 30)
 	return p
 }
 
@@ -176,10 +179,10 @@ func New(scope constructs.Construct, id string, props Props) *Frontend {
 	if props.Versioning {
 		// Off means no resource (not "Suspended"): a bucket that never had
 		// versioning stays unversioned, and dev can be destroyed at once.
-		s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-			Bucket:                  bucket.ID,
-			VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
-		})
+		// Each upload replaces the files (`s3 sync --delete`): old versions
+		// go after NoncurrentVersionDays.
+		versioning, _ := bucket.Versioned(props.NoncurrentVersionDays)
+		moved.From(c, versioning, "versioning")
 	}
 
 	oac := cloudfrontoriginaccesscontrol.NewCloudfrontOriginAccessControl(c, jsii.String("origin_access_control"), &cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControlConfig{

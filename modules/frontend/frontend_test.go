@@ -85,9 +85,14 @@ func TestVersioningOnlyWhenOn(t *testing.T) {
 		"bucket":                   prod.Ref("aws_s3_bucket", "bucket", "id"),
 		"versioning_configuration": map[string]any{"status": "Enabled"},
 	})
-	if n := dev.Count("aws_s3_bucket_versioning"); n != 0 {
-		t.Errorf("dev has %d versioning resources, want none", n)
+	if n := dev.Count("aws_s3_bucket_versioning") + dev.Count("aws_s3_bucket_lifecycle_configuration"); n != 0 {
+		t.Errorf("dev has %d versioning and lifecycle resources, want none", n)
 	}
+	// Replaced UI files (each upload syncs with --delete) expire.
+	testutil.AssertResource(t, prod, "aws_s3_bucket_lifecycle_configuration", map[string]any{
+		"bucket": prod.Ref("aws_s3_bucket", "bucket", "id"),
+		"rule":   []any{map[string]any{"status": "Enabled", "noncurrent_version_expiration": map[string]any{"noncurrent_days": 30}}},
+	})
 }
 
 // statement is one statement of an aws_iam_policy_document, as synthesized.
@@ -522,6 +527,7 @@ func TestPlan(t *testing.T) {
 			}
 			if name == "prod" {
 				want["aws_s3_bucket_versioning"] = 1
+				want["aws_s3_bucket_lifecycle_configuration"] = 1
 			}
 			for typ, n := range want {
 				if got[typ] != n {

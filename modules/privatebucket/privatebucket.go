@@ -18,10 +18,12 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/modules/iampolicy"
@@ -126,6 +128,41 @@ func New(scope constructs.Construct, id string, props Props) *Bucket {
 		DependsOn: &[]cdktf.ITerraformDependable{b.PublicAccessBlock},
 	})
 	return b
+}
+
+// Versioned turns versioning on and expires noncurrent versions
+// noncurrentDays after they were replaced or deleted (and incomplete
+// multipart uploads after a day): a versioned bucket that is synced with
+// `aws s3 sync --delete` would otherwise keep every old object forever.
+// Call it at most once per bucket; resources "<id>_versioning" and
+// "<id>_lifecycle".
+func (b *Bucket) Versioned(noncurrentDays int) (s3bucketversioning.S3BucketVersioningA, s3bucketlifecycleconfiguration.S3BucketLifecycleConfiguration) {
+	if noncurrentDays < 1 {
+		panic(fmt.Sprintf("privatebucket: noncurrentDays %d must be at least 1", noncurrentDays))
+	}
+	versioning := s3bucketversioning.NewS3BucketVersioningA(b.scope, jsii.String(b.id+"_versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
+		Bucket:                  b.ID,
+		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
+	})
+	lifecycle := s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(b.scope, jsii.String(b.id+"_lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
+		Bucket: b.ID,
+		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
+			Id:     jsii.String("expire-noncurrent-versions"),
+			Status: jsii.String("Enabled"),
+			// An empty prefix: the rule covers the whole bucket.
+			Filter: &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleFilter{Prefix: jsii.String("")},
+			NoncurrentVersionExpiration: &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration{
+				NoncurrentDays: jsii.Number(noncurrentDays),
+			},
+			AbortIncompleteMultipartUpload: &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload{
+				DaysAfterInitiation: jsii.Number(1),
+			},
+		}},
+		// S3 refuses noncurrent-version rules while versioning is being
+		// switched on.
+		DependsOn: &[]cdktf.ITerraformDependable{versioning},
+	})
+	return versioning, lifecycle
 }
 
 // Policy defines the bucket policy: the TLS-only statement, then statements.

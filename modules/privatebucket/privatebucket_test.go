@@ -10,8 +10,9 @@ import (
 	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
-// One stack, synthesized once: a bucket with one extra policy statement.
-var s *testutil.Synthesized
+// Two stacks, synthesized once: a bucket with one extra policy statement,
+// and a versioned one.
+var s, versioned *testutil.Synthesized
 
 func TestMain(m *testing.M) {
 	testutil.Main(m, func() {
@@ -22,6 +23,12 @@ func TestMain(m *testing.M) {
 			Principals: map[string][]string{"Service": {"logging.s3.amazonaws.com"}},
 		})
 		s = testutil.Synth(stack)
+
+		stack = testutil.NewStack()
+		site := privatebucket.New(stack, "site", privatebucket.Props{BucketPrefix: "proj-prod-ui-"})
+		site.Versioned(30)
+		site.Policy()
+		versioned = testutil.Synth(stack)
 	})
 }
 
@@ -138,4 +145,34 @@ func name(t *testing.T, typ string) string {
 		t.Fatalf("%s: %v, want one", typ, names)
 	}
 	return names[0]
+}
+
+// TestVersioned: versioning on, and old versions expire: without the rule a
+// bucket synced with --delete keeps every replaced file forever.
+func TestVersioned(t *testing.T) {
+	id := versioned.Ref("aws_s3_bucket", "site", "id")
+	testutil.AssertResource(t, versioned, "aws_s3_bucket_versioning", map[string]any{
+		"bucket": id, "versioning_configuration": map[string]any{"status": "Enabled"},
+	})
+	testutil.AssertResource(t, versioned, "aws_s3_bucket_lifecycle_configuration", map[string]any{
+		"bucket": id,
+		"rule": []any{map[string]any{
+			"id": "expire-noncurrent-versions", "status": "Enabled", "filter": map[string]any{"prefix": ""},
+			"noncurrent_version_expiration":     map[string]any{"noncurrent_days": 30},
+			"abort_incomplete_multipart_upload": map[string]any{"days_after_initiation": 1},
+		}},
+		"depends_on": []any{"aws_s3_bucket_versioning.site_versioning"},
+	})
+	if n := s.Count("aws_s3_bucket_versioning") + s.Count("aws_s3_bucket_lifecycle_configuration"); n != 0 {
+		t.Errorf("the unversioned bucket has %d versioning or lifecycle resources, want none", n)
+	}
+}
+
+func TestVersionedPanicsOnZeroDays(t *testing.T) {
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, "noncurrentDays 0") {
+			t.Errorf("panic %q, want one naming noncurrentDays 0", msg)
+		}
+	}()
+	privatebucket.New(testutil.NewStack(), "b", privatebucket.Props{BucketPrefix: "b-"}).Versioned(0)
 }
