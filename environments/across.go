@@ -10,7 +10,7 @@ var NameSuffixes = []string{
 	"alb", "allowed-clients", "anthropic-key", "bridge", "bridge-cpu", "bridge-office-hours-start",
 	"bridge-office-hours-stop", "bridge-requests",
 	"cloudfront", "cluster", "ecs-execution", "ecs-task", "flow-logs", "tg", "ui",
-	"ui-security-headers",
+	"cloudfront-log-delivery", "spa-routing", "ui-security-headers",
 }
 
 // acrossFiles reports what no single file shows: two environments that would
