@@ -48,6 +48,7 @@ type Environment struct {
 	LoadBalancer LoadBalancer `json:"loadBalancer"`
 	UI           UI           `json:"ui"`
 	WAF          WAF          `json:"waf"`
+	Alerts       Alerts       `json:"alerts"`
 	// Backend stores state in S3 when set. Default: local state next to the
 	// project (terraform.<env>.tfstate).
 	Backend *Backend `json:"backend"`
@@ -98,7 +99,9 @@ type Bridge struct {
 	Cpu int `json:"cpu"`
 	// Memory of the task in MiB, valid for Cpu. Default: 4096.
 	Memory int `json:"memory"`
-	// DesiredCount of tasks (the minimum when autoscaling). Default: 1.
+	// DesiredCount of tasks (the starting count when autoscaling). Default: 1:
+	// the bridge keeps sessions in memory, so one task, which ECS replaces in
+	// either AZ when it fails. More need SharedSessionState.
 	DesiredCount int `json:"desiredCount"`
 	// Architecture is "X86_64" or "ARM64". Default: "X86_64".
 	Architecture string `json:"architecture"`
@@ -119,8 +122,18 @@ type Bridge struct {
 	FargateSpot bool `json:"fargateSpot"`
 	// HealthCheckGracePeriodSeconds before ALB health checks count. Default: 120.
 	HealthCheckGracePeriodSeconds int `json:"healthCheckGracePeriodSeconds"`
-	// StopTimeoutSeconds lets WebSockets drain on stop, up to 120. Default: 120.
-	StopTimeoutSeconds int `json:"stopTimeoutSeconds"`
+	// DrainSeconds is how long a task taken out of service (deploy, scale-in,
+	// replacement) keeps serving its open WebSocket sessions: the target
+	// group's deregistration delay, after which ECS sends SIGTERM. The
+	// container then gets the same time again, at most Fargate's 120 s, to
+	// exit (its stop timeout). 2 to 3600. Default: 300.
+	DrainSeconds int `json:"drainSeconds"`
+	// SharedSessionState states that the bridge keeps its sessions where
+	// every task can reach them (not in memory). Required for more than one
+	// task (desiredCount > 1 or autoscaling): n8n's /error-callback carries
+	// no stickiness cookie and may reach a task that does not hold the
+	// session. Default: false.
+	SharedSessionState bool `json:"sharedSessionState"`
 	// ContainerInsights on the cluster. Default: true.
 	ContainerInsights bool `json:"containerInsights"`
 	// EnableExec allows `aws ecs execute-command` into tasks. Default: false.
@@ -225,6 +238,24 @@ type WAF struct {
 	AllowedCidrs []string `json:"allowedCidrs"`
 }
 
+// Alerts configures the alarm topic, the CloudWatch alarms and dashboard,
+// and the budget (modules/monitoring).
+type Alerts struct {
+	// Enabled creates the encrypted SNS topic, the alarms and the dashboard.
+	// Default: the value of protected (on in prod, off in dev). Needs
+	// bridge.containerInsights (the running-task count comes from it).
+	Enabled *bool `json:"enabled"`
+	// Emails subscribe to the topic; each address confirms by mail first.
+	// Default: none.
+	Emails []string `json:"emails"`
+	// MonthlyBudgetUsd adds an AWS Budgets alert on the account's monthly
+	// cost (80 % actual, 100 % forecast). Default: 0, none.
+	MonthlyBudgetUsd int `json:"monthlyBudgetUsd"`
+}
+
+// On reports whether alerts are enabled (after defaults are filled).
+func (a Alerts) On() bool { return a.Enabled != nil && *a.Enabled }
+
 // Backend is the remote state backend.
 type Backend struct {
 	S3 *S3Backend `json:"s3"`
@@ -268,7 +299,7 @@ func Defaults() Environment {
 			ImageTag:                      "latest",
 			NodeEnv:                       "production",
 			HealthCheckGracePeriodSeconds: 120,
-			StopTimeoutSeconds:            120,
+			DrainSeconds:                  300,
 			ContainerInsights:             true,
 			Autoscaling:                   Autoscaling{MinTasks: 1, MaxTasks: 4, CpuTargetPercent: 60, RequestsPerTarget: 500},
 			Schedule:                      Schedule{Days: []string{"MON", "TUE", "WED", "THU", "FRI"}, StartHour: 8, StopHour: 19, TimeZone: "UTC"},

@@ -81,7 +81,7 @@ func TestValidation(t *testing.T) {
 		{"wrong type", "", `{"bridge": {"cpu": "2048"}}`, []string{"environments/test.json: bridge.cpu: line 1, column ", "expected a whole number, got JSON string"}},
 		{"unknown fields, all of them", "", `{"regoin": "x", "bridge": {"cpus": 1}}`, []string{
 			"environments/test.json: bridge.cpus: line 1, column ", "unknown field; valid fields here: architecture,",
-			"environments/test.json: regoin: line 1, column ", "unknown field; valid fields here: backend, bridge,",
+			"environments/test.json: regoin: line 1, column ", "unknown field; valid fields here: alerts, backend, bridge,",
 		}},
 		{"case matters for field names", "", `{"Region": "us-east-1"}`, []string{"Region: line 1, column ", "unknown field (did you mean \"region\"?)"}},
 		{"bad environment name", "Prod.json", minimal, []string{"environments/Prod.json: file name: environment name \"Prod\" must be lowercase"}},
@@ -110,7 +110,16 @@ func TestValidation(t *testing.T) {
 		{"reserved env var", "", `{"bridge": {"environment": {"ANTHROPIC_API_KEY": "sk-x"}}}`, []string{"bridge.environment.ANTHROPIC_API_KEY: would put the Anthropic API key in plain text"}},
 		{"bad env var name", "", `{"bridge": {"environment": {"1X": "y"}}}`, []string{"bridge.environment.1X: is not a valid environment variable name"}},
 		{"spot when protected", "", `{"bridge": {"fargateSpot": true}}`, []string{"bridge.fargateSpot: Spot tasks can be stopped"}},
-		{"stop timeout", "", `{"bridge": {"stopTimeoutSeconds": 600}}`, []string{"bridge.stopTimeoutSeconds: 600 must be 2 to 120"}},
+		{"drain too long", "", `{"bridge": {"drainSeconds": 3601}}`, []string{"bridge.drainSeconds: 3601 must be 2 to 3600"}},
+		{"drain too short", "", `{"bridge": {"drainSeconds": 1}}`, []string{"bridge.drainSeconds: 1 must be 2 to 3600"}},
+		{"stop timeout is drain now", "", `{"bridge": {"stopTimeoutSeconds": 60}}`, []string{"bridge.stopTimeoutSeconds:", "unknown field; valid fields here:", "drainSeconds"}},
+		{"two tasks without shared sessions", "", `{"bridge": {"desiredCount": 2}}`, []string{"bridge.desiredCount: 2 tasks needs bridge.sharedSessionState: the bridge keeps sessions in memory"}},
+		{"autoscaling without shared sessions", "", `{"bridge": {"autoscaling": {"enabled": true}}}`, []string{"bridge.autoscaling.enabled: needs bridge.sharedSessionState"}},
+		{"alert e-mail", "", `{"alerts": {"emails": ["oncall@example.com", "oncall"]}}`, []string{"alerts.emails[1]: \"oncall\" is not an e-mail address"}},
+		{"negative budget", "", `{"alerts": {"monthlyBudgetUsd": -5}}`, []string{"alerts.monthlyBudgetUsd: -5 must be 0 (no budget)"}},
+		{"e-mails while alerts off", "", `{` + unprotected + `"alerts": {"emails": ["oncall@example.com"], "monthlyBudgetUsd": 100}}`, []string{"alerts.emails: is set but alerts are off", "alerts.monthlyBudgetUsd: is set but alerts are off"}},
+		{"alerts without container insights", "", `{"bridge": {"containerInsights": false}}`, []string{"alerts.enabled: the alarm on running tasks reads Container Insights"}},
+		{"alerts enabled not a bool", "", `{"alerts": {"enabled": "yes"}}`, []string{"alerts.enabled: line 1, column"}},
 		{"grace period", "", `{"bridge": {"healthCheckGracePeriodSeconds": -5}}`, []string{"bridge.healthCheckGracePeriodSeconds: -5 must be 1 to 7200"}},
 		{"spot on arm", "", `{"protected": false, "secret": {"recoveryWindowDays": 0}, "bridge": {"fargateSpot": true, "architecture": "ARM64"}}`, []string{"bridge.fargateSpot: Fargate Spot runs X86_64 tasks only"}},
 		{"autoscaling min > max", "", `{"bridge": {"autoscaling": {"enabled": true, "minTasks": 3, "maxTasks": 2}}}`, []string{"bridge.autoscaling.maxTasks: 2 is less than minTasks 3"}},
@@ -188,6 +197,15 @@ func TestAccepts(t *testing.T) {
 	}{
 		{"no nat when unprotected", `{` + unprotected + `"network": {"natMode": "none"}}`, func(e *Environment) bool { return e.Network.NatMode == NatNone }},
 		{"spot when unprotected", `{` + unprotected + `"bridge": {"fargateSpot": true}}`, func(e *Environment) bool { return e.Bridge.FargateSpot }},
+		{"two tasks with shared sessions", `{"bridge": {"desiredCount": 2, "sharedSessionState": true}}`, func(e *Environment) bool { return e.Bridge.DesiredCount == 2 }},
+		{"autoscaling with shared sessions", `{"bridge": {"sharedSessionState": true, "autoscaling": {"enabled": true, "maxTasks": 3}}}`, func(e *Environment) bool { return e.Bridge.Autoscaling.Enabled }},
+		{"drain at the maximum", `{"bridge": {"drainSeconds": 3600}}`, func(e *Environment) bool { return e.Bridge.DrainSeconds == 3600 }},
+		{"alerts on where protected", `{"alerts": {"emails": ["oncall@example.com"], "monthlyBudgetUsd": 250}}`, func(e *Environment) bool {
+			return e.Alerts.On() && e.Alerts.MonthlyBudgetUsd == 250 && len(e.Alerts.Emails) == 1
+		}},
+		{"alerts off where unprotected", `{` + unprotected + `"bridge": {"containerInsights": false}}`, func(e *Environment) bool { return !e.Alerts.On() }},
+		{"alerts asked for where unprotected", `{` + unprotected + `"alerts": {"enabled": true, "emails": ["dev@example.com"]}}`, func(e *Environment) bool { return e.Alerts.On() }},
+		{"alerts turned off where protected", `{"alerts": {"enabled": false}, "bridge": {"containerInsights": false}}`, func(e *Environment) bool { return !e.Alerts.On() }},
 		{"schedule with defaults", `{"bridge": {"schedule": {"enabled": true}}}`, func(e *Environment) bool {
 			s := e.Bridge.Schedule
 			return s.Enabled && reflect.DeepEqual(s.Days, []string{"MON", "TUE", "WED", "THU", "FRI"}) && s.StartHour == 8 && s.StopHour == 19 && s.TimeZone == "UTC"
@@ -196,7 +214,7 @@ func TestAccepts(t *testing.T) {
 			s := e.Bridge.Schedule
 			return reflect.DeepEqual(s.Days, []string{"SUN"}) && s.StartHour == 0 && s.StopHour == 23
 		}},
-		{"schedule with autoscaling and no starting count", `{"bridge": {"desiredCount": 1, "autoscaling": {"enabled": true}, "schedule": {"enabled": true, "timeZone": "Etc/GMT+5"}}}`, func(e *Environment) bool { return e.Bridge.Schedule.TimeZone == "Etc/GMT+5" }},
+		{"schedule with autoscaling and no starting count", `{"bridge": {"desiredCount": 1, "sharedSessionState": true, "autoscaling": {"enabled": true}, "schedule": {"enabled": true, "timeZone": "Etc/GMT+5"}}}`, func(e *Environment) bool { return e.Bridge.Schedule.TimeZone == "Etc/GMT+5" }},
 		{"schedule off is not checked", `{"bridge": {"schedule": {"enabled": false, "days": [], "timeZone": "nowhere"}}}`, func(e *Environment) bool { return !e.Bridge.Schedule.Enabled }},
 	}
 	for _, tt := range tests {

@@ -318,6 +318,10 @@ func (e *Environment) fillDerivedDefaults() {
 			e.Backend.S3.Region = e.Region
 		}
 	}
+	if e.Alerts.Enabled == nil {
+		on := e.Protected
+		e.Alerts.Enabled = &on
+	}
 	n := &e.Network
 	if len(n.PublicSubnetCidrs) == 0 && len(n.PrivateSubnetCidrs) == 0 {
 		if pub, priv, ok := deriveSubnets(n.VpcCidr); ok {

@@ -15,6 +15,7 @@ import (
 	"github.com/n8n-builder/infra/modules/ecs"
 	"github.com/n8n-builder/infra/modules/frontend"
 	"github.com/n8n-builder/infra/modules/loadbalancer"
+	"github.com/n8n-builder/infra/modules/monitoring"
 	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
@@ -71,6 +72,7 @@ func (e *Environment) validate() error {
 	e.validateBridge(p)
 	e.validateEdge(p)
 	e.validateBackend(p)
+	e.validateAlerts(p)
 	e.validateLimits(p)
 	e.checkValues(p, reflect.ValueOf(e).Elem(), "", false)
 	return errors.Join(p.errs...)
@@ -258,8 +260,16 @@ func (e *Environment) validateBridge(p *problems) {
 	if b.HealthCheckGracePeriodSeconds < 1 || b.HealthCheckGracePeriodSeconds > 7200 {
 		p.add("bridge.healthCheckGracePeriodSeconds", "%d must be 1 to 7200", b.HealthCheckGracePeriodSeconds)
 	}
-	if b.StopTimeoutSeconds < 2 || b.StopTimeoutSeconds > 120 {
-		p.add("bridge.stopTimeoutSeconds", "%d must be 2 to 120 (the Fargate maximum)", b.StopTimeoutSeconds)
+	if b.DrainSeconds < ecs.MinStopTimeoutSeconds || b.DrainSeconds > loadbalancer.MaxDeregistrationDelaySeconds {
+		p.add("bridge.drainSeconds", "%d must be %d to %d (the target group's deregistration delay; the container's stop timeout is the same, at most %d)",
+			b.DrainSeconds, ecs.MinStopTimeoutSeconds, loadbalancer.MaxDeregistrationDelaySeconds, ecs.MaxStopTimeoutSeconds)
+	}
+	const oneTask = "needs bridge.sharedSessionState: the bridge keeps sessions in memory and n8n's /error-callback carries no stickiness cookie, so with two or more tasks a callback can reach a task that does not hold the session; set sharedSessionState to true once your bridge shares its sessions (e.g. in Redis), or run one task"
+	if b.DesiredCount > 1 && !b.SharedSessionState {
+		p.add("bridge.desiredCount", "%d tasks %s", b.DesiredCount, oneTask)
+	}
+	if b.Autoscaling.Enabled && !b.SharedSessionState {
+		p.add("bridge.autoscaling.enabled", "%s", oneTask)
 	}
 	if a := b.Autoscaling; a.Enabled {
 		if a.MinTasks < 1 {
@@ -425,6 +435,31 @@ func (e *Environment) validateBackend(p *problems) {
 	}
 	if s3.KmsKeyID != "" && !s3.Encrypt {
 		p.add("backend.s3.kmsKeyId", "is set but encrypt is false")
+	}
+}
+
+func (e *Environment) validateAlerts(p *problems) {
+	a := e.Alerts
+	for i, addr := range a.Emails {
+		if !monitoring.EmailPattern.MatchString(addr) {
+			p.add(fmt.Sprintf("alerts.emails[%d]", i), "%q is not an e-mail address (e.g. \"oncall@example.com\")", addr)
+		}
+	}
+	if a.MonthlyBudgetUsd < 0 {
+		p.add("alerts.monthlyBudgetUsd", "%d must be 0 (no budget) or a monthly amount in US dollars", a.MonthlyBudgetUsd)
+	}
+	if a.On() {
+		if !e.Bridge.ContainerInsights {
+			p.add("alerts.enabled", "the alarm on running tasks reads Container Insights; set bridge.containerInsights to true, or alerts.enabled to false")
+		}
+		return
+	}
+	const off = "alerts are off (alerts.enabled is false, its default where protected is false); set alerts.enabled to true"
+	if len(a.Emails) > 0 {
+		p.add("alerts.emails", "is set but %s", off)
+	}
+	if a.MonthlyBudgetUsd > 0 {
+		p.add("alerts.monthlyBudgetUsd", "is set but %s", off)
 	}
 }
 

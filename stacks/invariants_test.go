@@ -26,7 +26,16 @@ var starResourceActions = map[string]string{
 
 // iamProblems lists the Allow statements of the policy documents in s that
 // grant a wildcard action, or other actions than starResourceActions on "*".
+//
+// A KMS key policy is read differently: there "*" means the key itself, and
+// AWS's default statement, kms:* for the account root (which hands the
+// key's administration to the account's IAM policies), is the one wildcard
+// action allowed, to that principal only.
 func iamProblems(s *testutil.Synthesized) []string {
+	keyPolicies := map[string]bool{}
+	for _, kp := range s.Resources("aws_kms_key_policy") {
+		keyPolicies[strings.TrimSuffix(strings.TrimPrefix(fmt.Sprint(kp["policy"]), "${data.aws_iam_policy_document."), ".json}")] = true
+	}
 	var out []string
 	for name, doc := range s.DataSources("aws_iam_policy_document") {
 		statements, _ := doc["statement"].([]any)
@@ -37,6 +46,14 @@ func iamProblems(s *testutil.Synthesized) []string {
 			}
 			where := fmt.Sprintf("%s statement %d (%v)", name, i, st["sid"])
 			actions := append(testutil.Strings(st["actions"]), testutil.Strings(st["not_actions"])...)
+			if keyPolicies[name] {
+				if slices.Equal(actions, []string{"kms:*"}) && onlyAccountRoot(st) {
+					continue
+				}
+				if _, ok := st["principals"]; !ok {
+					out = append(out, where+": a key policy statement without a principal")
+				}
+			}
 			for _, a := range actions {
 				if strings.Contains(a, "*") {
 					out = append(out, where+": wildcard action "+a)
@@ -45,7 +62,7 @@ func iamProblems(s *testutil.Synthesized) []string {
 			if _, ok := st["not_actions"]; ok {
 				out = append(out, where+": NotAction in an Allow grants everything else")
 			}
-			if !slices.Contains(testutil.Strings(st["resources"]), "*") {
+			if !slices.Contains(testutil.Strings(st["resources"]), "*") || keyPolicies[name] {
 				continue
 			}
 			for _, a := range actions {
@@ -56,6 +73,18 @@ func iamProblems(s *testutil.Synthesized) []string {
 		}
 	}
 	return out
+}
+
+// onlyAccountRoot reports whether a statement's only principal is an
+// account root ("arn:aws:iam::<account>:root").
+func onlyAccountRoot(st map[string]any) bool {
+	principals, _ := st["principals"].([]any)
+	if len(principals) != 1 {
+		return false
+	}
+	p, _ := principals[0].(map[string]any)
+	ids := testutil.Strings(p["identifiers"])
+	return p["type"] == "AWS" && len(ids) == 1 && strings.HasPrefix(ids[0], "arn:aws:iam::") && strings.HasSuffix(ids[0], ":root")
 }
 
 func TestNoWildcardIAM(t *testing.T) {
@@ -78,7 +107,14 @@ func TestNoWildcardIAMCatches(t *testing.T) {
 		"d": {"statement": [{"effect": "Allow", "actions": ["ecs:Describe*"], "resources": ["arn:aws:ecs:::x"]}]},
 		"e": {"statement": [{"effect": "Deny", "actions": ["s3:*"], "resources": ["*"]}]},
 		"f": {"statement": [{"effect": "Allow", "actions": ["ecr:GetAuthorizationToken", "ecr:BatchGetImage"], "resources": ["*"]}]},
-		"g": {"statement": [{"effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]}]}}}}`))
+		"g": {"statement": [{"effect": "Allow", "actions": ["ecr:GetAuthorizationToken"], "resources": ["*"]}]},
+		"k": {"statement": [
+			{"effect": "Allow", "actions": ["kms:*"], "resources": ["*"], "principals": [{"type": "AWS", "identifiers": ["arn:aws:iam::123456789012:root"]}]},
+			{"effect": "Allow", "actions": ["kms:Decrypt"], "resources": ["*"], "principals": [{"type": "Service", "identifiers": ["cloudwatch.amazonaws.com"]}]},
+			{"effect": "Allow", "actions": ["kms:*"], "resources": ["*"], "principals": [{"type": "Service", "identifiers": ["cloudwatch.amazonaws.com"]}]},
+			{"effect": "Allow", "actions": ["kms:Encrypt"], "resources": ["*"]}]},
+		"r": {"statement": [{"effect": "Allow", "actions": ["kms:*"], "resources": ["*"], "principals": [{"type": "AWS", "identifiers": ["arn:aws:iam::123456789012:root"]}]}]}}},
+		"resource": {"aws_kms_key_policy": {"p": {"policy": "${data.aws_iam_policy_document.k.json}"}}}}`))
 	got := iamProblems(bad)
 	want := []string{
 		"a statement 0 (<nil>): wildcard action s3:*",
@@ -87,6 +123,10 @@ func TestNoWildcardIAMCatches(t *testing.T) {
 		"c statement 0 (<nil>): secretsmanager:GetSecretValue on resource \"*\"",
 		"d statement 0 (<nil>): wildcard action ecs:Describe*",
 		"f statement 0 (<nil>): ecr:BatchGetImage on resource \"*\"",
+		"k statement 2 (<nil>): wildcard action kms:*",
+		"k statement 3 (<nil>): a key policy statement without a principal",
+		"r statement 0 (<nil>): kms:* on resource \"*\"",
+		"r statement 0 (<nil>): wildcard action kms:*",
 	}
 	slices.Sort(got)
 	if !slices.Equal(got, want) {

@@ -12,6 +12,7 @@ import (
 	"github.com/n8n-builder/infra/modules/ecs"
 	"github.com/n8n-builder/infra/modules/frontend"
 	"github.com/n8n-builder/infra/modules/loadbalancer"
+	"github.com/n8n-builder/infra/modules/monitoring"
 	"github.com/n8n-builder/infra/modules/networking"
 	"github.com/n8n-builder/infra/modules/secrets"
 	"github.com/n8n-builder/infra/stacks/outputs"
@@ -21,7 +22,7 @@ import (
 // check (cmd/smoke) and the n8n error workflow need. Their names are the
 // constants of package outputs, which cmd/smoke reads them by.
 func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, net *networking.Networking,
-	repo *ecr.Repository, secret *secrets.Secret, lb *loadbalancer.LoadBalancer, svc *ecs.Service, ui *frontend.Frontend) {
+	repo *ecr.Repository, secret *secrets.Secret, lb *loadbalancer.LoadBalancer, svc *ecs.Service, ui *frontend.Frontend, mon *monitoring.Monitoring) {
 	// The bridge's own URL: its custom name over HTTPS, or the ALB's DNS name over HTTP.
 	bridgeURL, wsURL := "http://"+*lb.DNSName, "ws://"+*lb.DNSName+"/ws"
 	if env.LoadBalancer.HTTPS {
@@ -52,6 +53,10 @@ func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, ne
 	}
 	if env.DomainName != "" {
 		output(stack, outputs.UIURL, "https://"+env.DomainName, "The chat UI on its custom domain.")
+	}
+	if mon != nil {
+		output(stack, outputs.AlertsTopicArn, mon.TopicArn, "SNS topic the alarms notify; subscribe more endpoints to it.")
+		output(stack, outputs.DashboardURL, "https://"+env.Region+".console.aws.amazon.com/cloudwatch/home?region="+env.Region+"#dashboards/dashboard/"+*mon.DashboardName, "CloudWatch dashboard with the alarm signals.")
 	}
 	if env.LoadBalancer.HTTPS {
 		output(stack, outputs.APIURL, "https://"+env.APIDomain(), "The bridge on its custom domain.")

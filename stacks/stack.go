@@ -16,6 +16,7 @@ import (
 	"github.com/n8n-builder/infra/modules/ecs"
 	"github.com/n8n-builder/infra/modules/frontend"
 	"github.com/n8n-builder/infra/modules/loadbalancer"
+	"github.com/n8n-builder/infra/modules/monitoring"
 	"github.com/n8n-builder/infra/modules/networking"
 	"github.com/n8n-builder/infra/modules/secrets"
 	"github.com/n8n-builder/infra/modules/waf"
@@ -64,19 +65,20 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 	uiCert, albCert := certificatesFor(stack, env, global)
 
 	lb := loadbalancer.New(stack, "loadbalancer", loadbalancer.Props{
-		NamePrefix:         env.Prefix(),
-		Region:             env.Region,
-		VpcID:              net.VpcID,
-		SubnetIDs:          net.PublicSubnetIDs,
-		SecurityGroupID:    net.AlbSecurityGroupID,
-		AppPort:            bridgePort,
-		HealthCheckPath:    "/health",
-		HTTPS:              env.LoadBalancer.HTTPS,
-		CertificateArn:     albCert,
-		SslPolicy:          env.LoadBalancer.SslPolicy,
-		DeletionProtection: env.Protected,
-		AccessLogs:         env.LoadBalancer.AccessLogs,
-		ForceDestroyLogs:   !env.Protected,
+		NamePrefix:                 env.Prefix(),
+		Region:                     env.Region,
+		VpcID:                      net.VpcID,
+		SubnetIDs:                  net.PublicSubnetIDs,
+		SecurityGroupID:            net.AlbSecurityGroupID,
+		AppPort:                    bridgePort,
+		HealthCheckPath:            "/health",
+		DeregistrationDelaySeconds: env.Bridge.DrainSeconds,
+		HTTPS:                      env.LoadBalancer.HTTPS,
+		CertificateArn:             albCert,
+		SslPolicy:                  env.LoadBalancer.SslPolicy,
+		DeletionProtection:         env.Protected,
+		AccessLogs:                 env.LoadBalancer.AccessLogs,
+		ForceDestroyLogs:           !env.Protected,
 	})
 
 	// The execution role may pull from the repository the image is in: this
@@ -112,12 +114,15 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		FargateSpot:                   b.FargateSpot,
 		DesiredCount:                  b.DesiredCount,
 		HealthCheckGracePeriodSeconds: b.HealthCheckGracePeriodSeconds,
-		StopTimeoutSeconds:            b.StopTimeoutSeconds,
-		SubnetIDs:                     net.TaskSubnetIDs,
-		AssignPublicIP:                net.TasksNeedPublicIP,
-		SecurityGroupID:               net.BridgeSecurityGroupID,
-		TargetGroupArn:                lb.TargetGroupArn,
-		DependsOn:                     lb.Listeners,
+		// ECS sends SIGTERM once the target has drained (the deregistration
+		// delay below, the sessions' time); the bridge then gets as long again
+		// to finish and exit, capped at Fargate's maximum.
+		StopTimeoutSeconds: min(b.DrainSeconds, ecs.MaxStopTimeoutSeconds),
+		SubnetIDs:          net.TaskSubnetIDs,
+		AssignPublicIP:     net.TasksNeedPublicIP,
+		SecurityGroupID:    net.BridgeSecurityGroupID,
+		TargetGroupArn:     lb.TargetGroupArn,
+		DependsOn:          lb.Listeners,
 		Autoscaling: ecs.Autoscaling{
 			Enabled:                   b.Autoscaling.Enabled,
 			MinTasks:                  b.Autoscaling.MinTasks,
@@ -196,7 +201,28 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		}
 	}
 
-	defineOutputs(stack, env, net, repo, secret, lb, svc, ui)
+	var mon *monitoring.Monitoring
+	if env.Alerts.On() {
+		keyWindow := 7 // the shortest KMS allows: unprotected stacks leave little behind
+		if env.Protected {
+			keyWindow = 30
+		}
+		mon = monitoring.New(stack, "monitoring", monitoring.Props{
+			NamePrefix:            env.Prefix(),
+			Region:                env.Region,
+			GlobalProvider:        global,
+			Emails:                env.Alerts.Emails,
+			MonthlyBudgetUsd:      env.Alerts.MonthlyBudgetUsd,
+			KeyDeletionWindowDays: keyWindow,
+			LoadBalancerArnSuffix: lb.ArnSuffix,
+			TargetGroupArnSuffix:  lb.TargetGroupArnSuffix,
+			ClusterName:           svc.ClusterName,
+			ServiceName:           svc.ServiceName,
+			DistributionID:        ui.DistributionID,
+		})
+	}
+
+	defineOutputs(stack, env, net, repo, secret, lb, svc, ui, mon)
 	if env.Protected {
 		preventDestroy(stack)
 	}
@@ -218,7 +244,7 @@ const bridgePort = ecs.DefaultContainerPort
 
 // configureProviders defines the AWS provider of the environment's region and,
 // when that is not us-east-1 but something must live there (CloudFront's
-// certificate, its WAF web ACL, its access log delivery), a second one
+// certificate, its WAF web ACL, its access log delivery, the alarm on its metrics), a second one
 // aliased "us_east_1". It returns
 // that provider, or nil when the default provider is already in us-east-1.
 func configureProviders(stack cdktf.TerraformStack, env *environments.Environment) cdktf.TerraformProvider {
@@ -233,7 +259,7 @@ func configureProviders(stack cdktf.TerraformStack, env *environments.Environmen
 		Region:      jsii.String(env.Region),
 		DefaultTags: tags,
 	})
-	if env.Region == globalRegion || !(env.ManagesDNS() || env.WAF.Enabled || env.UI.AccessLogs) {
+	if env.Region == globalRegion || !(env.ManagesDNS() || env.WAF.Enabled || env.UI.AccessLogs || env.Alerts.On()) {
 		return nil
 	}
 	return provider.NewAwsProvider(stack, jsii.String("aws_us_east_1"), &provider.AwsProviderConfig{

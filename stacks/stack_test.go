@@ -2,6 +2,7 @@ package stacks_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -145,6 +146,15 @@ func TestGlobalResourcesInUsEast1(t *testing.T) {
 	for _, acl := range s.Resources("aws_wafv2_web_acl") {
 		if acl["provider"] != "aws.us_east_1" || acl["scope"] != "CLOUDFRONT" {
 			t.Errorf("web ACL provider %v scope %v, want aws.us_east_1 and CLOUDFRONT", acl["provider"], acl["scope"])
+		}
+	}
+	// CloudFront's metrics exist only in us-east-1: its alarm lives there and
+	// notifies a topic there; every other alarm stays in the stack's region.
+	globalTopic := s.Ref("aws_sns_topic", "monitoring_global_topic", "arn")
+	for _, a := range s.Resources("aws_cloudwatch_metric_alarm") {
+		cloudFront := a["namespace"] == "AWS/CloudFront"
+		if wantGlobal := a["provider"] == "aws.us_east_1"; cloudFront != wantGlobal || cloudFront != (fmt.Sprint(a["alarm_actions"]) == "["+globalTopic+"]") {
+			t.Errorf("alarm %v: provider %v, actions %v; want aws.us_east_1 and the us-east-1 topic exactly for CloudFront's", a["alarm_name"], a["provider"], a["alarm_actions"])
 		}
 	}
 	// The WAF allow-list is IPv4-only, so IPv6 is off and the UI gets no AAAA record.

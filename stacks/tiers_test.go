@@ -80,6 +80,7 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 0, "aws_cloudfront_distribution": 1,
 			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1, "aws_cloudfront_function": 1, "aws_cloudwatch_log_delivery": 0,
 			"aws_acm_certificate": 0, "aws_route53_record": 0, "aws_wafv2_web_acl": 0,
+			"aws_sns_topic": 0, "aws_kms_key": 0, "aws_cloudwatch_metric_alarm": 0, "aws_cloudwatch_dashboard": 0, "aws_budgets_budget": 0,
 		}},
 		{"prod", map[string]int{
 			"aws_vpc": 1, "aws_vpc_endpoint": 1, "aws_subnet": 4, "aws_internet_gateway": 1, "aws_nat_gateway": 2, "aws_eip": 2,
@@ -89,13 +90,15 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_secretsmanager_secret": 1, "aws_secretsmanager_secret_version": 1,
 			"aws_ecs_cluster": 1, "aws_ecs_task_definition": 1, "aws_ecs_service": 1,
 			"aws_iam_role": 3, "aws_iam_role_policy": 4, "aws_iam_role_policy_attachment": 0,
-			"aws_cloudwatch_log_group": 3, "aws_appautoscaling_target": 1, "aws_appautoscaling_policy": 2,
+			"aws_cloudwatch_log_group": 3, "aws_appautoscaling_target": 0, "aws_appautoscaling_policy": 0,
 			"aws_appautoscaling_scheduled_action": 0,
 			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 2,
 			"aws_s3_bucket": 2, "aws_s3_bucket_versioning": 1, "aws_cloudfront_distribution": 1,
 			"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2,
 			"aws_route53_record": 5, "aws_wafv2_web_acl": 1, "aws_cloudfront_function": 1,
 			"aws_cloudwatch_log_delivery_source": 1, "aws_cloudwatch_log_delivery_destination": 1, "aws_cloudwatch_log_delivery": 1,
+			"aws_kms_key": 1, "aws_kms_key_policy": 1, "aws_sns_topic": 1, "aws_sns_topic_policy": 1, "aws_sns_topic_subscription": 1,
+			"aws_cloudwatch_metric_alarm": 7, "aws_cloudwatch_dashboard": 1, "aws_budgets_budget": 1,
 		}},
 	}
 	for _, tt := range tests {
@@ -122,7 +125,7 @@ func TestPlanLoadBalancer(t *testing.T) {
 				"enable_deletion_protection": env.Protected, "name": env.Prefix() + "-alb",
 			})
 			tg := one(t, name, "aws_lb_target_group")
-			expect(t, "target group", tg, map[string]any{"target_type": "ip", "port": 3000, "protocol": "HTTP", "deregistration_delay": "30"})
+			expect(t, "target group", tg, map[string]any{"target_type": "ip", "port": 3000, "protocol": "HTTP", "deregistration_delay": fmt.Sprint(env.Bridge.DrainSeconds)})
 			expect(t, "stickiness", block(tg, "stickiness"), map[string]any{"enabled": true, "type": "lb_cookie"})
 			expect(t, "health check", block(tg, "health_check"), map[string]any{"path": "/health", "matcher": "200", "interval": 30})
 		})
@@ -248,10 +251,10 @@ func TestPlanOfficeHoursInDev(t *testing.T) {
 	expect(t, "target", one(t, "dev", "aws_appautoscaling_target"), map[string]any{"min_capacity": 1, "max_capacity": 1, "scalable_dimension": "ecs:service:DesiredCount"})
 
 	// Terraform leaves the running count and the target's range to the
-	// schedule in dev; in prod only the count (to the scaling policies).
+	// schedule in dev; in prod (one task, no autoscaling) the count is Terraform's.
 	for env, want := range map[string]struct{ service, target string }{
 		"dev":  {"[desired_count]", "[min_capacity max_capacity]"},
-		"prod": {"[desired_count]", "<nil>"},
+		"prod": {"[]", "<nil>"},
 	} {
 		for _, svc := range stack(t, env).Resources("aws_ecs_service") {
 			if got := fmt.Sprint(testutil.Strings(lifecycleOf(svc)["ignore_changes"])); got != want.service {
@@ -278,22 +281,75 @@ func lifecycleOf(res map[string]any) map[string]any {
 	return lc
 }
 
-func TestPlanAutoscalingInProd(t *testing.T) {
-	target := one(t, "prod", "aws_appautoscaling_target")
-	expect(t, "target", target, map[string]any{"min_capacity": 2, "max_capacity": 6, "scalable_dimension": "ecs:service:DesiredCount"})
-	var metrics []string
-	for _, p := range planned(t, "prod", "aws_appautoscaling_policy") {
-		cfg := block(p, "target_tracking_scaling_policy_configuration")
-		metrics = append(metrics, fmt.Sprint(block(cfg, "predefined_metric_specification")["predefined_metric_type"]))
+// TestProdRunsOneBridge: the bridge keeps sessions in memory, so prod runs
+// one task, which ECS replaces in either AZ; no autoscaling adds a second.
+func TestProdRunsOneBridge(t *testing.T) {
+	prod := stack(t, "prod")
+	if b := prod.env.Bridge; b.DesiredCount != 1 || b.Autoscaling.Enabled || b.SharedSessionState {
+		t.Fatalf("prod bridge: desiredCount %d, autoscaling %v, sharedSessionState %v; want 1, false, false", b.DesiredCount, b.Autoscaling.Enabled, b.SharedSessionState)
 	}
-	sort.Strings(metrics)
-	if want := []string{"ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"}; !reflect.DeepEqual(metrics, want) {
-		t.Errorf("scaling metrics = %v, want %v", metrics, want)
+	svc := one(t, "prod", "aws_ecs_service")
+	expect(t, "service", svc, map[string]any{"desired_count": 1, "scheduling_strategy": "REPLICA"})
+	if n := len(planned(t, "prod", "aws_appautoscaling_target")); n != 0 {
+		t.Errorf("%d autoscaling targets in prod, want none", n)
 	}
-	lifecycle := stack(t, "prod").Resources("aws_ecs_service")
-	for _, svc := range lifecycle {
-		if ignore := fmt.Sprint(svc["lifecycle"]); !strings.Contains(ignore, "desired_count") {
-			t.Errorf("prod service lifecycle = %v, want ignore_changes on desired_count", ignore)
+	var subnets string
+	for _, r := range prod.Resources("aws_ecs_service") {
+		subnets = fmt.Sprint(r["network_configuration"])
+	}
+	for _, az := range prod.env.Network.AvailabilityZones {
+		if !strings.Contains(subnets, "private_subnet_"+az) {
+			t.Errorf("prod service subnets %s: no private subnet in %s, so ECS could not replace the task there", subnets, az)
+		}
+	}
+}
+
+// TestDrainDrivesDelayAndStop: bridge.drainSeconds is the target group's
+// deregistration delay (the sessions' time; ECS sends SIGTERM after it) and
+// the container's stop timeout, capped at Fargate's 120 s.
+func TestDrainDrivesDelayAndStop(t *testing.T) {
+	for name, s := range synthesized {
+		drain := s.env.Bridge.DrainSeconds
+		for _, tg := range s.Resources("aws_lb_target_group") {
+			if got := fmt.Sprint(tg["deregistration_delay"]); got != fmt.Sprint(drain) {
+				t.Errorf("%s: deregistration_delay %s, want drainSeconds %d", name, got, drain)
+			}
+		}
+		for _, td := range s.Resources("aws_ecs_task_definition") {
+			var defs []struct {
+				StopTimeout int `json:"stopTimeout"`
+			}
+			testutil.Decode(t, td["container_definitions"], &defs)
+			if len(defs) != 1 || defs[0].StopTimeout != min(drain, 120) {
+				t.Errorf("%s: stopTimeout %+v, want min(drainSeconds %d, 120)", name, defs, drain)
+			}
+		}
+	}
+	if dev, prod := stack(t, "dev").env.Bridge.DrainSeconds, stack(t, "prod").env.Bridge.DrainSeconds; dev == prod || prod <= 120 {
+		t.Errorf("drainSeconds dev %d, prod %d: want them different, and prod above 120 so the cap is exercised", dev, prod)
+	}
+}
+
+// TestAlertsWhereProtected: prod has the encrypted topic, the alarms, the
+// dashboard and the budget; dev none of them.
+func TestAlertsWhereProtected(t *testing.T) {
+	prod, dev := stack(t, "prod"), stack(t, "dev")
+	if !prod.env.Alerts.On() || dev.env.Alerts.On() {
+		t.Fatalf("alerts prod %v, dev %v; want on, off", prod.env.Alerts.On(), dev.env.Alerts.On())
+	}
+	key := prod.Ref("aws_kms_key", "monitoring_topic_key", "arn")
+	testutil.AssertResource(t, prod.Synthesized, "aws_sns_topic", map[string]any{"kms_master_key_id": key})
+	for typ, n := range map[string]int{"aws_cloudwatch_metric_alarm": 7, "aws_cloudwatch_dashboard": 1, "aws_budgets_budget": 1, "aws_sns_topic_subscription": len(prod.env.Alerts.Emails)} {
+		if got := prod.Count(typ); got != n {
+			t.Errorf("prod: %d %s, want %d", got, typ, n)
+		}
+		if got := dev.Count(typ); got != 0 {
+			t.Errorf("dev: %d %s, want none", got, typ)
+		}
+	}
+	for _, a := range prod.Resources("aws_cloudwatch_metric_alarm") {
+		if fmt.Sprint(a["alarm_actions"]) != "["+prod.Ref("aws_sns_topic", "monitoring_topic", "arn")+"]" {
+			t.Errorf("alarm %v notifies %v, not the topic", a["alarm_name"], a["alarm_actions"])
 		}
 	}
 }

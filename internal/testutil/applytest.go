@@ -34,6 +34,9 @@ var mockDefaults = map[string]string{
 	"aws_ecs_task_definition":                 `arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/mock:1"`,
 	"aws_ecr_repository":                      `arn = "arn:aws:ecr:us-east-1:123456789012:repository/mock", repository_url = "123456789012.dkr.ecr.us-east-1.amazonaws.com/mock"`,
 	"aws_s3_bucket":                           `arn = "arn:aws:s3:::mock-bucket", bucket = "mock-bucket", bucket_regional_domain_name = "mock-bucket.s3.us-east-1.amazonaws.com"`,
+	"aws_kms_key":                             `arn = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000", key_id = "00000000-0000-0000-0000-000000000000"`,
+	"aws_sns_topic":                           `arn = "arn:aws:sns:us-east-1:123456789012:mock-alerts"`,
+	"aws_cloudwatch_metric_alarm":             `arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:mock"`,
 }
 
 // mockPolicyJSON is a valid policy for every aws_iam_policy_document: roles

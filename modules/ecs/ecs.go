@@ -38,6 +38,13 @@ const ContainerName = "bridge"
 // Anthropic API key in, injected by ECS from Secrets Manager.
 const APIKeyVariable = "ANTHROPIC_API_KEY"
 
+// Stop timeout bounds of a container in seconds: Fargate allows at most
+// 120 between SIGTERM and SIGKILL.
+const (
+	MinStopTimeoutSeconds = 2
+	MaxStopTimeoutSeconds = 120
+)
+
 // Architectures of the task.
 const (
 	ArchX86 = "X86_64"
@@ -143,8 +150,9 @@ type Props struct {
 	// new task. Default: 120 (0 cannot be asked for: a task that starts
 	// slowly would be killed before it could answer).
 	HealthCheckGracePeriodSeconds int
-	// StopTimeoutSeconds between SIGTERM and SIGKILL, for WebSockets to
-	// drain; 2 to 120 (the Fargate maximum). Default: 120.
+	// StopTimeoutSeconds between SIGTERM and SIGKILL, for the bridge to
+	// finish and exit; MinStopTimeoutSeconds to MaxStopTimeoutSeconds. ECS sends SIGTERM only
+	// after the target group has drained the task. Default: 120.
 	StopTimeoutSeconds int
 
 	// SubnetIDs the tasks run in: the private subnets, or the public ones
@@ -267,6 +275,9 @@ func (p Props) validate() {
 	}
 	if p.FargateSpot && p.Architecture != SpotArchitecture {
 		problems = append(problems, fmt.Sprintf("Fargate Spot runs %s tasks only; turn FargateSpot off or use Architecture %s", SpotArchitecture, SpotArchitecture))
+	}
+	if p.StopTimeoutSeconds < MinStopTimeoutSeconds || p.StopTimeoutSeconds > MaxStopTimeoutSeconds {
+		problems = append(problems, fmt.Sprintf("StopTimeoutSeconds %d must be %d to %d (the Fargate maximum)", p.StopTimeoutSeconds, MinStopTimeoutSeconds, MaxStopTimeoutSeconds))
 	}
 	if p.EphemeralStorageGiB < MinEphemeralStorageGiB || p.EphemeralStorageGiB > MaxEphemeralStorageGiB {
 		problems = append(problems, fmt.Sprintf("EphemeralStorageGiB %d must be %d to %d", p.EphemeralStorageGiB, MinEphemeralStorageGiB, MaxEphemeralStorageGiB))
@@ -540,12 +551,8 @@ func executionStatements(props Props, logs cloudwatchloggroup.CloudwatchLogGroup
 	})
 }
 
-// Scale-out reacts within a minute; scale-in waits ten, because stopping a
-// task cuts the WebSocket sessions on it (after StopTimeoutSeconds).
-const (
-	scaleOutCooldownSeconds = 60
-	scaleInCooldownSeconds  = 600
-)
+// scaleOutCooldownSeconds: scale-out reacts within a minute.
+const scaleOutCooldownSeconds = 60
 
 // defineScalableTarget registers the service's desired count with
 // Application Auto Scaling: the one target that the autoscaling policies and
@@ -577,9 +584,12 @@ func runningRange(props Props) (minTasks, maxTasks int) {
 	return props.DesiredCount, props.DesiredCount
 }
 
-// defineAutoscaling tracks average CPU and ALB requests per task; the service
-// scales out when either is above target and in only when both are below.
-// It returns the policies.
+// defineAutoscaling tracks average CPU and ALB requests per task and scales
+// out when either is above target. It never scales in: neither metric sees
+// an idle WebSocket session (a user reading or typing costs no CPU and no
+// requests), so a scale-in would pick tasks with live sessions and cut them
+// after the drain. Scaling back in is a deliberate act (lower desired_count
+// in a quiet hour, or the schedule); see the README. It returns the policies.
 func defineAutoscaling(c constructs.Construct, props Props, name func(string) *string, target appautoscalingtarget.AppautoscalingTarget) []cdktf.ITerraformDependable {
 	a := props.Autoscaling
 	var out []cdktf.ITerraformDependable
@@ -605,7 +615,7 @@ func defineAutoscaling(c constructs.Construct, props Props, name func(string) *s
 					ResourceLabel:        p.label,
 				},
 				ScaleOutCooldown: jsii.Number(scaleOutCooldownSeconds),
-				ScaleInCooldown:  jsii.Number(scaleInCooldownSeconds),
+				DisableScaleIn:   jsii.Bool(true),
 			},
 		}))
 	}
@@ -697,12 +707,11 @@ func containerDefinitions(p Props, logGroup string) string {
 		// reaps them when they exit (also the shells of ECS Exec sessions)
 		// and forwards SIGTERM.
 		LinuxParameters: linuxParameters{InitProcessEnabled: true},
-		// Time between SIGTERM and SIGKILL for WebSocket sessions to close.
+		// Time between SIGTERM (sent once the target has drained) and SIGKILL.
 		StopTimeout: p.StopTimeoutSeconds,
 		// Claude Code writes to the file system (home directory, work trees).
 		ReadonlyRootFilesystem: false,
-		// No container healthCheck: the ALB checks /health, and a container
-		// check would need curl or wget in the image.
+		HealthCheck:            containerHealthCheck(p),
 	}}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -711,6 +720,33 @@ func containerDefinitions(p Props, logGroup string) string {
 		panic("ecs: container definitions: " + err.Error()) // cannot happen: plain structs
 	}
 	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// containerHealthCheck asks the bridge's /health from inside the container
+// with Node.js itself: every Node.js image has node, while curl and wget
+// are missing from slim and distroless ones. ECS replaces a task whose
+// check fails three times in a row; failures in the start period (the
+// service's grace period, at most ECS's 300 s) do not count.
+func containerHealthCheck(p Props) *healthCheck {
+	script := fmt.Sprintf("require('http').get('http://127.0.0.1:%d/health',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))", p.ContainerPort)
+	return &healthCheck{
+		Command:     []string{"CMD", "node", "-e", script},
+		Interval:    30,
+		Timeout:     5,
+		Retries:     3,
+		StartPeriod: min(p.HealthCheckGracePeriodSeconds, maxHealthCheckStartPeriod),
+	}
+}
+
+// maxHealthCheckStartPeriod is the longest start period ECS accepts.
+const maxHealthCheckStartPeriod = 300
+
+type healthCheck struct {
+	Command     []string `json:"command"`
+	Interval    int      `json:"interval"`
+	Timeout     int      `json:"timeout"`
+	Retries     int      `json:"retries"`
+	StartPeriod int      `json:"startPeriod"`
 }
 
 type containerDefinition struct {
@@ -724,6 +760,7 @@ type containerDefinition struct {
 	LinuxParameters        linuxParameters  `json:"linuxParameters"`
 	StopTimeout            int              `json:"stopTimeout"`
 	ReadonlyRootFilesystem bool             `json:"readonlyRootFilesystem"`
+	HealthCheck            *healthCheck     `json:"healthCheck"`
 }
 
 type portMapping struct {

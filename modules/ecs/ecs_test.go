@@ -1,8 +1,12 @@
 package ecs_test
 
 import (
+	"errors"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -141,7 +145,10 @@ type container struct {
 	} `json:"linuxParameters"`
 	StopTimeout            int   `json:"stopTimeout"`
 	ReadonlyRootFilesystem *bool `json:"readonlyRootFilesystem"`
-	HealthCheck            any   `json:"healthCheck"`
+	HealthCheck            *struct {
+		Command                                 []string
+		Interval, Timeout, Retries, StartPeriod int
+	} `json:"healthCheck"`
 }
 
 // taskDefinition returns the one task definition and its decoded container.
@@ -176,8 +183,12 @@ func TestContainerDefinition(t *testing.T) {
 	if c.ReadonlyRootFilesystem == nil || *c.ReadonlyRootFilesystem {
 		t.Errorf("readonlyRootFilesystem = %v, want an explicit false", c.ReadonlyRootFilesystem)
 	}
-	if c.HealthCheck != nil {
-		t.Errorf("healthCheck = %v, want none (the ALB checks /health)", c.HealthCheck)
+	for _, p := range healthCheckProblems(c, 120) {
+		t.Error(p)
+	}
+	_, scaledC := taskDefinition(t, scaled)
+	for _, p := range healthCheckProblems(scaledC, 300) {
+		t.Errorf("scaled: %s", p)
 	}
 	lc := c.LogConfiguration
 	wantLogs := map[string]string{
@@ -402,7 +413,7 @@ func TestAutoscaling(t *testing.T) {
 			"target_tracking_scaling_policy_configuration": map[string]any{
 				"target_value":                    70,
 				"predefined_metric_specification": map[string]any{"predefined_metric_type": "ECSServiceAverageCPUUtilization"},
-				"scale_out_cooldown":              60, "scale_in_cooldown": 600,
+				"scale_out_cooldown":              60, "disable_scale_in": true,
 			},
 		})
 		testutil.AssertResource(t, s, "aws_appautoscaling_policy", map[string]any{
@@ -415,6 +426,13 @@ func TestAutoscaling(t *testing.T) {
 				},
 			},
 		})
+		// No policy scales in: neither metric sees an idle WebSocket session.
+		for n, p := range s.Resources("aws_appautoscaling_policy") {
+			cfg, _ := p["target_tracking_scaling_policy_configuration"].(map[string]any)
+			if cfg["disable_scale_in"] != true {
+				t.Errorf("%s scales in (disable_scale_in = %v); it would cut live sessions", n, cfg["disable_scale_in"])
+			}
+		}
 		svc := s.Resource(t, "aws_ecs_service", name(t, s, "aws_ecs_service", "ecs_service"))
 		lc, _ := svc["lifecycle"].(map[string]any)
 		if got := testutil.Strings(lc["ignore_changes"]); !slices.Equal(got, []string{"desired_count"}) {
@@ -770,4 +788,90 @@ func dataName(t *testing.T, s *testutil.Synthesized, part string) string {
 		t.Fatalf("policy documents named like %s: %v", part, found)
 	}
 	return found[0]
+}
+
+// healthCheckProblems says where the container health check of c differs
+// from: Node.js itself (no curl or wget) asking 127.0.0.1:3000/health, three
+// retries, the given start period.
+func healthCheckProblems(c container, startPeriod int) []string {
+	hc := c.HealthCheck
+	if hc == nil {
+		return []string{"no container healthCheck"}
+	}
+	var out []string
+	if len(hc.Command) != 4 || hc.Command[0] != "CMD" || hc.Command[1] != "node" || hc.Command[2] != "-e" {
+		out = append(out, fmt.Sprintf("healthCheck.command = %q, want [CMD node -e <script>]", hc.Command))
+	} else if !strings.Contains(hc.Command[3], "http://127.0.0.1:3000/health") {
+		out = append(out, fmt.Sprintf("health check script %q does not ask 127.0.0.1:3000/health", hc.Command[3]))
+	}
+	for _, tool := range []string{"curl", "wget", "CMD-SHELL"} {
+		if strings.Contains(strings.Join(hc.Command, " "), tool) {
+			out = append(out, "healthCheck.command needs "+tool+", which a Node.js image may lack")
+		}
+	}
+	if hc.StartPeriod != startPeriod || hc.Retries != 3 || hc.Interval != 30 || hc.Timeout != 5 {
+		out = append(out, fmt.Sprintf("healthCheck = %+v, want interval 30, timeout 5, retries 3, startPeriod %d", *hc, startPeriod))
+	}
+	return out
+}
+
+// TestHealthCheckProblemsCatches is the failing twin of healthCheckProblems.
+func TestHealthCheckProblemsCatches(t *testing.T) {
+	_, good := taskDefinition(t, base)
+	curl := good
+	hc := *good.HealthCheck
+	hc.Command = []string{"CMD-SHELL", "curl -f http://localhost:3000/health || exit 1"}
+	curl.HealthCheck = &hc
+	for name, tt := range map[string]struct {
+		c     container
+		start int
+	}{"curl": {curl, 120}, "none": {container{}, 120}, "start period": {good, 60}} {
+		if len(healthCheckProblems(tt.c, tt.start)) == 0 {
+			t.Errorf("%s: not flagged", name)
+		}
+	}
+}
+
+// TestHealthCheckCommandRuns runs the container's health check command
+// with the node on this machine against a local server: exit 0 on a 200
+// from /health, 1 on a 503 and 1 when nothing listens.
+func TestHealthCheckCommandRuns(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not on the PATH (the jsii runtime needs it too)")
+	}
+	_, c := taskDefinition(t, base)
+	script := c.HealthCheck.Command[3]
+	status := http.StatusOK
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/health" {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(status)
+	}))
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	run := func() int {
+		cmd := exec.Command(node, "-e", strings.Replace(script, "127.0.0.1:3000", "127.0.0.1:"+port, 1))
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	}
+	if got := run(); got != 0 {
+		t.Errorf("healthy server: exit %d, want 0", got)
+	}
+	status = http.StatusServiceUnavailable
+	if got := run(); got != 1 {
+		t.Errorf("503 from /health: exit %d, want 1", got)
+	}
+	srv.Close()
+	if got := run(); got != 1 {
+		t.Errorf("nothing listening: exit %d, want 1", got)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws/constructs-go/constructs/v10"
@@ -50,6 +51,10 @@ type Props struct {
 	AppPort int
 	// HealthCheckPath the target group probes. Default: "/health".
 	HealthCheckPath string
+	// DeregistrationDelaySeconds a target taken out of service keeps its open
+	// connections (WebSocket sessions) before ECS stops its task, 1 to
+	// MaxDeregistrationDelaySeconds. Default: 300 (the ELB default).
+	DeregistrationDelaySeconds int
 	// HTTPS serves the bridge on 443 and turns port 80 into a permanent
 	// redirect to it. Default: false (port 80 forwards, plain HTTP).
 	HTTPS bool
@@ -84,6 +89,10 @@ const (
 // LogBucketPrefixSuffix ends the access-log bucket's name prefix:
 // "<prefix>-alb-logs-" and a unique suffix S3 appends.
 const LogBucketPrefixSuffix = "-alb-logs-"
+
+// MaxDeregistrationDelaySeconds is the longest deregistration delay a
+// target group allows.
+const MaxDeregistrationDelaySeconds = 3600
 
 // DefaultSslPolicy is the HTTPS listener's policy when Props leave it out:
 // TLS 1.3, and 1.2 for older clients.
@@ -124,6 +133,7 @@ const logDeliveryPrincipal = "logdelivery.elasticloadbalancing.amazonaws.com"
 func (p Props) withDefaults() Props {
 	p.Region = cmp.Or(p.Region, "us-east-1")
 	p.HealthCheckPath = cmp.Or(p.HealthCheckPath, "/health")
+	p.DeregistrationDelaySeconds = cmp.Or(p.DeregistrationDelaySeconds, 300)
 	p.SslPolicy = cmp.Or(p.SslPolicy, DefaultSslPolicy)
 	return p
 }
@@ -148,6 +158,9 @@ func (p Props) validate() {
 	}
 	if p.HTTPS && p.CertificateArn == nil {
 		problems = append(problems, "HTTPS needs CertificateArn")
+	}
+	if p.DeregistrationDelaySeconds < 1 || p.DeregistrationDelaySeconds > MaxDeregistrationDelaySeconds {
+		problems = append(problems, fmt.Sprintf("DeregistrationDelaySeconds %d must be 1 to %d", p.DeregistrationDelaySeconds, MaxDeregistrationDelaySeconds))
 	}
 	if !slices.Contains(SslPolicies, p.SslPolicy) {
 		problems = append(problems, fmt.Sprintf("SslPolicy %q is not a TLS 1.3 policy; valid: %s", p.SslPolicy, strings.Join(SslPolicies, ", ")))
@@ -270,10 +283,9 @@ func defineTargetGroup(c constructs.Construct, props Props) lbtargetgroup.LbTarg
 			CookieDuration: jsii.Number(86400),
 			Enabled:        jsii.Bool(true),
 		},
-		// Short: ECS stops draining tasks with SIGTERM and the container's
-		// stop timeout gives open WebSockets time to close; waiting the
-		// default 300 s would only slow every deployment.
-		DeregistrationDelay: jsii.String("30"),
+		// ECS sends SIGTERM to a task only once its target has drained: this
+		// is the time open WebSocket sessions get on a task being replaced.
+		DeregistrationDelay: jsii.String(strconv.Itoa(props.DeregistrationDelaySeconds)),
 	})
 }
 

@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 		dev = synth(loadbalancer.Props{NamePrefix: "proj-dev"})
 		prod = synth(loadbalancer.Props{
 			NamePrefix: "proj-prod", HTTPS: true, CertificateArn: jsii.String(certArn),
-			DeletionProtection: true, AccessLogs: true,
+			DeletionProtection: true, AccessLogs: true, DeregistrationDelaySeconds: 600,
 		})
 		newRegion = synth(loadbalancer.Props{
 			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true,
@@ -68,11 +68,19 @@ func TestDeletionProtection(t *testing.T) {
 	testutil.RefuteResource(t, dev, "aws_lb", map[string]any{"enable_deletion_protection": true})
 }
 
+// TestDeregistrationDelay: the drain time the stack gives (bridge.drainSeconds)
+// reaches the target group; the default is ELB's 300 s.
+func TestDeregistrationDelay(t *testing.T) {
+	testutil.AssertResource(t, prod, "aws_lb_target_group", map[string]any{"deregistration_delay": "600"})
+	testutil.RefuteResource(t, prod, "aws_lb_target_group", map[string]any{"deregistration_delay": "300"})
+	testutil.RefuteResource(t, dev, "aws_lb_target_group", map[string]any{"deregistration_delay": "600"})
+}
+
 func TestTargetGroup(t *testing.T) {
 	testutil.AssertResource(t, dev, "aws_lb_target_group", map[string]any{
 		"name": "proj-dev-tg", "target_type": "ip", "protocol": "HTTP", "port": 3000,
 		"vpc_id":               "vpc-0123456789abcdef0",
-		"deregistration_delay": "30",
+		"deregistration_delay": "300", // the default
 		"health_check": map[string]any{
 			"path": "/health", "matcher": "200", "protocol": "HTTP", "interval": 30,
 			"healthy_threshold": 2, "unhealthy_threshold": 3, "timeout": 5,

@@ -29,4 +29,7 @@ const (
 	// UIURL and APIURL exist only with a custom domain (and, for APIURL, HTTPS).
 	UIURL  = "ui_url"
 	APIURL = "api_url"
+	// AlertsTopicArn and DashboardURL exist only with alerts on.
+	AlertsTopicArn = "alerts_topic_arn"
+	DashboardURL   = "dashboard_url"
 )

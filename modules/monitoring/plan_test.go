@@ -1,0 +1,27 @@
+package monitoring_test
+
+import (
+	"testing"
+
+	"github.com/n8n-builder/infra/internal/testutil"
+)
+
+// TestPlanAndApply runs the eu-west-1 variant (two topics, e-mails, a
+// budget) through terraform validate and plan with the real provider, to
+// catch schema errors the synthesized JSON cannot show, then applies and
+// destroys it under `terraform test` with a mocked provider. Skipped without
+// terraform and the provider mirror (failed under CI).
+func TestPlanAndApply(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(away.JSON)))
+	counts := testutil.CountByType(plan)
+	for typ, n := range map[string]int{
+		"aws_kms_key": 2, "aws_kms_alias": 2, "aws_kms_key_policy": 2, "aws_sns_topic": 2, "aws_sns_topic_policy": 2,
+		"aws_sns_topic_subscription": 4, "aws_cloudwatch_metric_alarm": 7, "aws_cloudwatch_dashboard": 1, "aws_budgets_budget": 1,
+	} {
+		if counts[typ] != n {
+			t.Errorf("%s: %d planned, want %d", typ, counts[typ], n)
+		}
+	}
+	tf.ApplyWithMocks(t, []byte(away.JSON), nil)
+}
