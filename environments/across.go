@@ -7,9 +7,9 @@ import "fmt"
 // checked against this list). Two environments whose names meet would fight
 // over one resource: IAM role names are global to the account.
 var NameSuffixes = []string{
-	"alb", "allowed-clients", "anthropic-key", "bridge", "bridge-cpu", "bridge-office-hours-start",
+	"alb", "alerts", "allowed-clients", "anthropic-key", "bridge", "bridge-cpu", "bridge-office-hours-start",
 	"bridge-office-hours-stop", "bridge-requests",
-	"cloudfront", "cluster", "ecs-execution", "ecs-task", "flow-logs", "tg", "ui",
+	"cloudfront", "cluster", "ecs-execution", "ecs-task", "flow-logs", "monthly", "tg", "ui",
 	"cloudfront-log-delivery", "spa-routing", "ui-security-headers",
 }
 
