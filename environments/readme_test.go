@@ -108,7 +108,8 @@ func TestReadmeRangesMatchValidation(t *testing.T) {
 }
 
 // withField returns the minimal valid file with field (a dotted path) set to
-// value; autoscaling fields are only checked with autoscaling on.
+// value; autoscaling fields are only checked with autoscaling on, and more
+// than one task needs shared session state.
 func withField(t *testing.T, field string, value any) []byte {
 	t.Helper()
 	var doc map[string]any
@@ -128,6 +129,9 @@ func withField(t *testing.T, field string, value any) []byte {
 	}
 	if strings.HasPrefix(field, "bridge.autoscaling.") {
 		set("bridge.autoscaling.enabled", true)
+	}
+	if strings.HasPrefix(field, "bridge.autoscaling.") || field == "bridge.desiredCount" {
+		set("bridge.sharedSessionState", true)
 	}
 	set(field, value)
 	data, err := json.Marshal(doc)
