@@ -134,8 +134,13 @@ func TestHostileEnvironments(t *testing.T) {
 
 // labelPrefix is how lines start when the case names its own folder.
 func (c hostile) labelPrefix() string {
-	if len(c.args) == 2 && c.args[0] == "-environments" {
+	switch {
+	case len(c.args) == 2 && c.args[0] == "-environments" && c.args[1] != "":
 		return c.args[1]
+	case len(c.args) == 2 && c.args[0] == "-environments":
+		return "-environments: "
+	case len(c.args) > 0 && strings.HasPrefix(c.args[0], "-"):
+		return "flag " // the flag package's own words
 	}
 	return "unexpected argument"
 }
@@ -322,6 +327,9 @@ func hostileCases() []hostile {
 		{category: catFiles, name: "missing folder", args: []string{"-environments", "no-such-folder"}, want: []string{"no-such-folder: folder not found; -environments must name a folder"}},
 		{category: catFiles, name: "folder is a file", files: one(valid), args: []string{"-environments", "environments/x.json"}, want: []string{"environments/x.json: is not a folder"}},
 		{category: catFiles, name: "empty folder", files: map[string]string{"README.md": "# envs"}, want: []string{"environments: no environment files (*.json) found"}},
+		{category: catFiles, name: "flag without its folder", args: []string{"-environments"}, want: []string{"flag needs an argument: -environments; usage: go run . [-environments"}},
+		{category: catFiles, name: "unknown flag", args: []string{"-env", "environments"}, want: []string{"flag provided but not defined: -env; usage:"}},
+		{category: catFiles, name: "empty folder name", args: []string{"-environments", ""}, want: []string{"-environments: the folder name is empty"}},
 		{category: catFiles, name: "stray argument", files: one(valid), args: []string{"environments"}, want: []string{`unexpected argument "environments"; name the folder of environment files with -environments <folder>`}},
 
 		// Strings that reach Terraform.
@@ -338,6 +346,7 @@ func hostileCases() []hostile {
 		{category: catStrings, name: "image with an empty tag", files: one(cfg(obj{"bridge": obj{"image": "ghcr.io/org/bridge:"}})), want: []string{x + "bridge.image: ", "is not an OCI image reference"}},
 		{category: catStrings, name: "image with a space", files: one(cfg(obj{"bridge": obj{"image": "ghcr.io/org/bridge:1.0 --privileged"}})), want: []string{x + "bridge.image: ", "is not an OCI image reference"}},
 		{category: catStrings, name: "image and imageTag both", files: one(cfg(obj{"bridge": obj{"image": "ghcr.io/org/bridge:1.0", "imageTag": "2.0"}})), want: []string{x + "bridge.imageTag: is ignored when bridge.image is set"}},
+		{category: catStrings, name: "setting that would be ignored", files: one(cfg(obj{"protected": false, "secret": obj{"recoveryWindowDays": 14}})), want: []string{x + "secret.recoveryWindowDays: 14 would be ignored: where protected is false the secret is deleted at once"}},
 		{category: catStrings, name: "right-to-left override", files: one(cfg(obj{"bridge": obj{"nodeEnv": "prod\u202euction"}})), want: []string{x + "bridge.nodeEnv: ", "holds the control or invisible character U+202E"}},
 		{category: catStrings, name: "control character in an environment value", files: one(cfg(obj{"bridge": obj{"environment": obj{"A": "x\u0007"}}})), want: []string{x + "bridge.environment.A: ", "holds the control or invisible character U+0007"}},
 		{category: catStrings, name: "leading whitespace", files: one(cfg(obj{"ui": obj{"priceClass": " PriceClass_100"}})), want: []string{x + `ui.priceClass: " PriceClass_100" has leading or trailing whitespace`}},

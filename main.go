@@ -3,9 +3,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -14,22 +17,30 @@ import (
 	"github.com/n8n-builder/infra/stacks"
 )
 
+const usage = "usage: go run . [-environments <folder of <env>.json files>]"
+
 func main() {
-	dir := flag.String("environments", "environments", "directory of the environment files (<env>.json)")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "unexpected argument %q; name the folder of environment files with -environments <folder>\n", flag.Arg(0))
-		fmt.Fprintln(os.Stderr, "nothing was synthesized")
-		os.Exit(1)
+	// Flag errors are bad input like any other: one line, exit 1.
+	flags := flag.NewFlagSet("infra", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	dir := flags.String("environments", "environments", "directory of the environment files (<env>.json)")
+	switch err := flags.Parse(os.Args[1:]); {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Println(usage)
+		return
+	case err != nil:
+		refuse(fmt.Sprintf("%v; %s", err, usage))
+	case flags.NArg() > 0:
+		refuse(fmt.Sprintf("unexpected argument %q; name the folder of environment files with -environments <folder>", flags.Arg(0)))
+	case *dir == "":
+		refuse("-environments: the folder name is empty; " + usage)
 	}
 
 	// Validate every file before the jsii runtime starts: on any problem,
 	// nothing is synthesized and cdktf.out is left as it was.
 	envs, err := environments.LoadDir(*dir)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		fmt.Fprintln(os.Stderr, "nothing was synthesized")
-		os.Exit(1)
+		refuse(err.Error())
 	}
 
 	for _, env := range envs {
@@ -41,7 +52,31 @@ func main() {
 	defer jsii.Close()
 	app := cdktf.NewApp(nil)
 	for _, env := range envs {
-		stacks.New(app, env)
+		if err := build(app, env); err != nil {
+			jsii.Close()
+			refuse(err.Error())
+		}
 	}
 	app.Synth()
+}
+
+// build defines the stack of env. A panic there is a bug (a user error that
+// environments does not catch yet): it is reported in one line, before
+// anything is written, instead of a Go and JavaScript stack trace.
+func build(app cdktf.App, env *environments.Environment) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _, _ := strings.Cut(strings.TrimSpace(fmt.Sprint(r)), "\n")
+			err = fmt.Errorf("%s: the stack could not be built, a check is missing in environments/ (please report it): %s", env.File, msg)
+		}
+	}()
+	stacks.New(app, env)
+	return nil
+}
+
+// refuse prints the problems and exits with status 1.
+func refuse(problems string) {
+	fmt.Fprintln(os.Stderr, problems)
+	fmt.Fprintln(os.Stderr, "nothing was synthesized")
+	os.Exit(1)
 }

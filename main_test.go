@@ -8,6 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"github.com/hashicorp/terraform-cdk-go/cdktf"
+
+	"github.com/n8n-builder/infra/environments"
 )
 
 // binary is the app built once for the end-to-end tests.
@@ -155,4 +160,21 @@ func listTree(t *testing.T, dir string) string {
 		return err
 	})
 	return b.String()
+}
+
+// TestBuildReportsPanics proves the last line of defence: an environment the
+// loader did not catch (here one built by hand, with no AZs) makes the
+// networking module panic; build turns that into one line naming the file.
+func TestBuildReportsPanics(t *testing.T) {
+	defer jsii.Close()
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())})
+	env := environments.Defaults()
+	env.Name, env.File = "broken", "environments/broken.json"
+	err := build(app, &env)
+	if err == nil {
+		t.Fatal("no error for an environment without AZs")
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "environments/broken.json: the stack could not be built") || strings.Contains(msg, "\n") {
+		t.Errorf("error is not one line naming the file: %q", msg)
+	}
 }

@@ -288,7 +288,7 @@ func envName(base string) (string, string) {
 	stem := base[:len(base)-len(path.Ext(base))]
 	switch {
 	case path.Ext(base) != ".json":
-		return "", fmt.Sprintf("the extension must be .json in lowercase; rename the file to %s.json", stem)
+		return "", fmt.Sprintf("the extension must be .json in lowercase; rename the file to %s", label(stem+".json"))
 	case strings.HasPrefix(base, "."):
 		return "", "a hidden file is not an environment; rename it (e.g. dev.json) or move it out of the folder"
 	case !envNamePattern.MatchString(stem):
