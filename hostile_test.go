@@ -368,6 +368,7 @@ func hostileCases() []hostile {
 		{category: catDupes, name: "container definition too big", files: one(cfg(obj{"bridge": obj{"environment": bigEnvironment()}})), want: []string{x + "bridge.environment: makes the container definition about", "64 KiB"}},
 
 		// AWS naming rules beyond length.
+		{category: catNaming, name: "loopback vpc", files: one(cfg(obj{"network": obj{"vpcCidr": "127.0.0.0/16"}})), want: []string{x + `network.vpcCidr: "127.0.0.0/16" is a range AWS does not allow for a VPC`}},
 		{category: catNaming, name: "alb name starting with internal-", files: one(cfg(obj{"projectName": "internal"})), want: []string{x + `projectName: "internal" would make the ALB name "internal-x-alb", and AWS refuses names starting with "internal-"`}},
 		{category: catNaming, name: "security group name starting with sg-", files: one(cfg(obj{"projectName": "sg"})), want: []string{x + `projectName: "sg" would make the security group name "sg-x-alb"`}},
 		{category: catNaming, name: "bucket prefix sthree-", files: one(cfg(obj{"projectName": "sthree"})), want: []string{x + `projectName: "sthree" would make the UI bucket prefix "sthree-x-ui-"`}},

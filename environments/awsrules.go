@@ -170,6 +170,24 @@ func checkCidrs(p *problems, field string, cidrs []string, required, wafSet bool
 	}
 }
 
+// vpcRefused are the IPv4 ranges EC2 refuses as a VPC's CIDR.
+var vpcRefused = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("127.0.0.0/8"),
+	netip.MustParsePrefix("169.254.0.0/16"),
+	netip.MustParsePrefix("224.0.0.0/4"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+}
+
+func vpcAllowed(vpc netip.Prefix) bool {
+	for _, r := range vpcRefused {
+		if r.Overlaps(vpc) {
+			return false
+		}
+	}
+	return true
+}
+
 // checkDomainName returns why name is not a DNS name this app can serve, or "".
 func checkDomainName(name string) string {
 	if _, err := netip.ParseAddr(name); err == nil {

@@ -128,6 +128,10 @@ func (e *Environment) validateNetwork(p *problems) {
 		p.add("network.vpcCidr", "%q has host bits set; did you mean %q?", n.VpcCidr, vpc.Masked().String())
 	case vpc.Bits() < 16 || vpc.Bits() > 24:
 		p.add("network.vpcCidr", "%q: the prefix length must be /16 to /24 (AWS allows /16 at most; /24 leaves four /28 subnets)", n.VpcCidr)
+	case !vpcAllowed(vpc):
+		p.add("network.vpcCidr", "%q is a range AWS does not allow for a VPC (this network, loopback, link-local, multicast or reserved); use a private range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", n.VpcCidr)
+	case vpc.String() != n.VpcCidr:
+		p.add("network.vpcCidr", "%q is not written canonically; write %q", n.VpcCidr, vpc.String())
 	}
 
 	if len(n.AvailabilityZones) != 2 {
