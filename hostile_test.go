@@ -347,6 +347,7 @@ func hostileCases() []hostile {
 		{category: catStrings, name: "image with a space", files: one(cfg(obj{"bridge": obj{"image": "ghcr.io/org/bridge:1.0 --privileged"}})), want: []string{x + "bridge.image: ", "is not an OCI image reference"}},
 		{category: catStrings, name: "image and imageTag both", files: one(cfg(obj{"bridge": obj{"image": "ghcr.io/org/bridge:1.0", "imageTag": "2.0"}})), want: []string{x + "bridge.imageTag: is ignored when bridge.image is set"}},
 		{category: catStrings, name: "setting that would be ignored", files: one(cfg(obj{"protected": false, "secret": obj{"recoveryWindowDays": 14}})), want: []string{x + "secret.recoveryWindowDays: 14 would be ignored: where protected is false the secret is deleted at once"}},
+		{category: catStrings, name: "emoji and joiners kept", accept: true, files: one(cfg(obj{"bridge": obj{"environment": obj{"GREETING": "hi \U0001F468\u200d\U0001F469\u200d\U0001F467 multi\nline\ttext"}}}))},
 		{category: catStrings, name: "right-to-left override", files: one(cfg(obj{"bridge": obj{"nodeEnv": "prod\u202euction"}})), want: []string{x + "bridge.nodeEnv: ", "holds the control or invisible character U+202E"}},
 		{category: catStrings, name: "control character in an environment value", files: one(cfg(obj{"bridge": obj{"environment": obj{"A": "x\u0007"}}})), want: []string{x + "bridge.environment.A: ", "holds the control or invisible character U+0007"}},
 		{category: catStrings, name: "leading whitespace", files: one(cfg(obj{"ui": obj{"priceClass": " PriceClass_100"}})), want: []string{x + `ui.priceClass: " PriceClass_100" has leading or trailing whitespace`}},
@@ -414,6 +415,14 @@ func acrossCases() []hostile {
 			"dev.json":  cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state", "key": "n8n-builder/prod/terraform.tfstate"}}}),
 			"prod.json": cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state"}}}),
 		}, want: []string{"environments/prod.json: backend.s3.key: the state object s3://team-state/n8n-builder/prod/terraform.tfstate is also the state of environments/dev.json"}},
+		{category: catAcross, name: "same domain", files: map[string]string{
+			"dev.json":  cfg(obj{"domainName": "builder.example.com", "hostedZoneId": "Z123"}),
+			"prod.json": cfg(obj{"domainName": "builder.example.com", "hostedZoneId": "Z123"}),
+		}, want: []string{`environments/prod.json: domainName: "builder.example.com" is also served by environments/dev.json`}},
+		{category: catAcross, name: "domain of another's bridge", files: map[string]string{
+			"dev.json":  cfg(obj{"domainName": "api.example.com", "hostedZoneId": "Z123"}),
+			"prod.json": cfg(obj{"domainName": "example.com", "hostedZoneId": "Z123", "loadBalancer": obj{"https": true}}),
+		}, want: []string{`environments/prod.json: domainName: "api.example.com" is also served by environments/dev.json`}},
 		{category: catAcross, name: "one bad file stops all", files: map[string]string{"dev.json": valid, "prod.json": cfg(obj{"bridge": obj{"cpu": 3}})}, want: []string{"environments/prod.json: bridge.cpu: 3 is not a Fargate CPU size"}},
 		{category: catAcross, name: "every file reported", files: map[string]string{"a.json": "{", "b.json": cfg(obj{"region": "mars-1"}), "c.json": ""}, want: []string{
 			"environments/a.json: line 1: malformed JSON", `environments/b.json: region: "mars-1" is not an AWS commercial region`, "environments/c.json: (file): the file is empty",

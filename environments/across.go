@@ -33,6 +33,19 @@ func acrossFiles(envs []*Environment) []error {
 			}
 		}
 	}
+	// A CloudFront alias belongs to one distribution, a DNS record to one
+	// stack: the names under domainName must differ between environments.
+	hosts := map[string]*Environment{}
+	for _, e := range envs {
+		for _, host := range e.hostNames() {
+			if other, ok := hosts[host]; ok && other != e {
+				errs = append(errs, fmt.Errorf("%s: domainName: %q is also served by %s; a CloudFront alias and its DNS record belong to one environment: use another name",
+					e.File, host, other.File))
+				break
+			}
+			hosts[host] = e
+		}
+	}
 	state := map[string]*Environment{}
 	for _, e := range envs {
 		if e.Backend == nil || e.Backend.S3 == nil {
@@ -48,4 +61,16 @@ func acrossFiles(envs []*Environment) []error {
 		state[obj] = e
 	}
 	return errs
+}
+
+// hostNames are the DNS names the environment serves: the UI's, and the
+// bridge's when it has its own (HTTPS).
+func (e *Environment) hostNames() []string {
+	if e.DomainName == "" {
+		return nil
+	}
+	if e.LoadBalancer.HTTPS {
+		return []string{e.DomainName, e.APIDomain()}
+	}
+	return []string{e.DomainName}
 }

@@ -91,13 +91,18 @@ func (e *Environment) checkString(p *problems, field, what, s string, free bool)
 }
 
 // badRune returns the first control or invisible formatting character of s,
-// or -1. Free text may hold tabs and line breaks.
+// or -1. Free text may hold tabs, line breaks and the joiners of emoji and
+// scripts, but no control characters or bidirectional overrides (which make
+// a value read differently from what it is).
 func badRune(s string, free bool) rune {
 	for _, r := range s {
-		if free && (r == '\t' || r == '\n' || r == '\r') {
-			continue
-		}
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
+		switch {
+		case free && (r == '\t' || r == '\n' || r == '\r' || r == '\u200c' || r == '\u200d'):
+		case unicode.IsControl(r), r == '\u2028', r == '\u2029', r == '\ufeff':
+			return r
+		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+			return r
+		case !free && unicode.Is(unicode.Cf, r):
 			return r
 		}
 	}
