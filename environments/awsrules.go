@@ -9,6 +9,9 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+
+	"github.com/n8n-builder/infra/modules/frontend"
+	"github.com/n8n-builder/infra/modules/loadbalancer"
 )
 
 // regionPattern matches the region names of the AWS commercial partition
@@ -100,11 +103,11 @@ func checkBucket(name string) string {
 // <project>-<env>: ALB names may not start with "internal-", security group
 // names not with "sg-", and bucket names not with S3's reserved prefixes.
 var reservedNameStarts = []struct{ what, suffix, start string }{
-	{"ALB name", "-alb", "internal-"},
+	{"ALB name", loadbalancer.ALBNameSuffix, "internal-"},
 	{"security group name", "-alb", "sg-"},
-	{"UI bucket prefix", "-ui-", "xn--"},
-	{"UI bucket prefix", "-ui-", "sthree-"},
-	{"UI bucket prefix", "-ui-", "amzn-s3-demo-"},
+	{"UI bucket prefix", frontend.BucketPrefixSuffix, "xn--"},
+	{"UI bucket prefix", frontend.BucketPrefixSuffix, "sthree-"},
+	{"UI bucket prefix", frontend.BucketPrefixSuffix, "amzn-s3-demo-"},
 }
 
 // acmMaxDomain is the longest name ACM accepts as a certificate's domain

@@ -73,7 +73,7 @@ func (e *Environment) checkString(p *problems, field, what, s string, free bool)
 	q := strconv.Quote(shorten(s))
 	switch {
 	case anthropicKey.MatchString(s):
-		p.add(field, "%slooks like an Anthropic API key (sk-ant-…); never put the key in an environment file: store it in the secret %s (README: The API key secret)", what, e.ResourceName(secretThing))
+		p.add(field, "%slooks like an Anthropic API key (sk-ant-…); never put the key in an environment file: store it in the secret %s (README: The API key secret)", what, e.SecretName())
 	case strings.Contains(s, "TfToken["):
 		p.add(field, "%s%s holds a CDKTF token (${TfToken[...]}); write the value itself: tokens and references are not allowed in environment files", what, q)
 	case strings.Contains(s, "${") || strings.Contains(s, "%{"):

@@ -22,6 +22,9 @@ func (e *Environment) ManagesDNS() bool { return e.DomainName != "" && e.HostedZ
 // secretThing names the API key secret: <project>-<env>-anthropic-key.
 const secretThing = "anthropic-key"
 
+// SecretName is the name of the API key secret, which error messages point to.
+func (e *Environment) SecretName() string { return e.ResourceName(secretThing) }
+
 // isAPIKeyName reports whether an environment variable name means the
 // Anthropic API key (or Claude's token) in any case or spelling:
 // ANTHROPIC_API_KEY, anthropic-api-key, AnthropicApiKey, " ANTHROPIC_KEY ".

@@ -248,7 +248,7 @@ func (e *Environment) validateBridge(p *problems) {
 	for _, k := range sortedKeys(b.Environment) {
 		switch {
 		case isAPIKeyName(k):
-			p.add(join("bridge.environment", k), "would put the Anthropic API key in plain text into the task definition; the stack injects %s from the secret %s: store the key there (README: The API key secret)", ecs.APIKeyVariable, e.ResourceName(secretThing))
+			p.add(join("bridge.environment", k), "would put the Anthropic API key in plain text into the task definition; the stack injects %s from the secret %s: store the key there (README: The API key secret)", ecs.APIKeyVariable, e.SecretName())
 		case !envVarPattern.MatchString(k):
 			p.add(join("bridge.environment", k), "is not a valid environment variable name (letters, digits, '_', not starting with a digit)")
 		case contains(ecs.ReservedEnvironment, k):

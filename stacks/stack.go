@@ -58,7 +58,7 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		recovery = env.Secret.RecoveryWindowDays
 	}
 	secret := secrets.New(stack, "secrets", secrets.Props{
-		Name:               env.ResourceName("anthropic-key"),
+		Name:               env.SecretName(),
 		RecoveryWindowDays: recovery,
 	})
 
