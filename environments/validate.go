@@ -301,9 +301,6 @@ func (e *Environment) validateBridge(p *problems) {
 	}
 	if e.Protected && (e.Secret.RecoveryWindowDays < 7 || e.Secret.RecoveryWindowDays > 30) {
 		p.add("secret.recoveryWindowDays", "%d must be 7 to 30 in a protected environment", e.Secret.RecoveryWindowDays)
-	} else if !e.Protected && e.Secret.RecoveryWindowDays != 0 && e.set["secret.recoveryWindowDays"] {
-		// An unprotected secret is deleted at once so destroy and re-create work.
-		p.add("secret.recoveryWindowDays", "%d would be ignored: where protected is false the secret is deleted at once (0); remove the field or set protected to true", e.Secret.RecoveryWindowDays)
 	}
 }
 
