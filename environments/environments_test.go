@@ -127,7 +127,7 @@ func TestValidation(t *testing.T) {
 		{"cpu target", "", `{"bridge": {"autoscaling": {"enabled": true, "cpuTargetPercent": 0}}}`, []string{"bridge.autoscaling.cpuTargetPercent: 0 must be 1 to 100"}},
 		{"schedule without days", "", `{"bridge": {"schedule": {"enabled": true, "days": []}}}`, []string{"bridge.schedule.days: must list at least one day"}},
 		{"schedule day name", "", `{"bridge": {"schedule": {"enabled": true, "days": ["MON", "Tuesday", "mon"]}}}`, []string{"bridge.schedule.days[1]: \"Tuesday\" is not a day; valid: MON, TUE, WED, THU, FRI, SAT, SUN", "bridge.schedule.days[2]: \"mon\" is not a day"}},
-		{"schedule day twice", "", `{"bridge": {"schedule": {"enabled": true, "days": ["MON", "TUE", "MON"]}}}`, []string{"bridge.schedule.days[2]: \"MON\" is listed twice"}},
+		{"schedule day twice", "", `{"bridge": {"schedule": {"enabled": true, "days": ["MON", "TUE", "MON"]}}}`, []string{"bridge.schedule.days[2]: \"MON\" repeats bridge.schedule.days[0]"}},
 		{"schedule hours out of range", "", `{"bridge": {"schedule": {"enabled": true, "startHour": -1, "stopHour": 24}}}`, []string{"bridge.schedule.startHour: -1 must be a whole hour 0 to 23", "bridge.schedule.stopHour: 24 must be a whole hour 0 to 23"}},
 		{"schedule stop before start", "", `{"bridge": {"schedule": {"enabled": true, "startHour": 20, "stopHour": 6}}}`, []string{"bridge.schedule.stopHour: 6 must be after startHour 20"}},
 		{"schedule stop at start", "", `{"bridge": {"schedule": {"enabled": true, "startHour": 9, "stopHour": 9}}}`, []string{"bridge.schedule.stopHour: 9 must be after startHour 9"}},

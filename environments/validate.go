@@ -316,11 +316,9 @@ func (e *Environment) validateSchedule(p *problems) {
 	}
 	for i, d := range sc.Days {
 		field := fmt.Sprintf("bridge.schedule.days[%d]", i)
-		switch {
-		case !contains(ecs.Weekdays, d):
+		// A day listed twice is reported by the generic list check.
+		if !contains(ecs.Weekdays, d) {
 			p.add(field, "%q is not a day; valid: %s", d, strings.Join(ecs.Weekdays, ", "))
-		case contains(sc.Days[:i], d):
-			p.add(field, "%q is listed twice", d)
 		}
 	}
 	if sc.StartHour < 0 || sc.StartHour > 23 {
