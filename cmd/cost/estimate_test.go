@@ -59,11 +59,11 @@ func checkLines(t *testing.T, rep Report, want map[string]span) {
 }
 
 func TestEstimateSmallStack(t *testing.T) {
-	inv, err := ReadStack("testdata/small.tf.json")
+	s, err := readStack(t, "testdata/small.tf.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := Estimate(*inv, testAssumptions())
+	rep, err := Estimate(s, testAssumptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,69 +95,62 @@ func TestEstimateSmallStack(t *testing.T) {
 	}
 }
 
-// fargateOnly is an inventory of one service and nothing else.
-func fargateOnly(s Service) Inventory {
-	return Inventory{Region: "us-east-1", Services: []Service{s}}
-}
-
-func quarterTask() Service {
-	return Service{Name: "bridge", MinTasks: 1, MaxTasks: 1, CPU: 256, MemoryMiB: 512, Arch: "X86_64", EphemeralGiB: 20}
-}
-
-func TestEstimateSpot(t *testing.T) {
-	s := quarterTask()
-	s.Strategy = []CapacityProvider{{Name: "FARGATE_SPOT", Weight: 1}}
-	rep, err := Estimate(fargateOnly(s), testAssumptions())
+// estimateJSON estimates a stack in us-east-1 made of the given "resource"
+// members under the test assumptions.
+func estimateJSON(t *testing.T, resources string) Report {
+	t.Helper()
+	s, err := parseStack([]byte(stackJSON(usEast1, resources)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	rep, err := Estimate(s, testAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// serviceJSON is one aws_ecs_service of a 256-CPU-unit, 512 MiB task definition,
+// with extra service attributes and task definition attributes.
+func serviceJSON(serviceAttrs, taskAttrs string) string {
+	return `"aws_ecs_task_definition": {"td": {"cpu": "256", "memory": "512"` + taskAttrs + `}},
+		"aws_ecs_service": {"bridge": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": 1` + serviceAttrs + `}}`
+}
+
+func TestEstimateSpot(t *testing.T) {
+	rep := estimateJSON(t, serviceJSON(`, "capacity_provider_strategy": [{"capacity_provider": "FARGATE_SPOT", "weight": 1}]`, ""))
 	checkLines(t, rep, map[string]span{
 		"Fargate vCPU":   same(0.25 * 730 * 0.04048 * (1 - 0.70)), // 2.21628
 		"Fargate memory": same(0.5 * 730 * 0.004445 * (1 - 0.70)), // 0.4867275
 	})
+	if d := rep.Lines[0].Detail; !strings.HasSuffix(d, " on Spot (70% off)") {
+		t.Errorf("detail %q does not say the tasks run on Spot", d)
+	}
+}
+
+func TestEstimateOnDemandStrategy(t *testing.T) { // the twin: a FARGATE strategy is not discounted
+	rep := estimateJSON(t, serviceJSON(`, "capacity_provider_strategy": [{"capacity_provider": "FARGATE", "weight": 1}]`, ""))
+	checkLines(t, rep, map[string]span{
+		"Fargate vCPU":   same(0.25 * 730 * 0.04048),
+		"Fargate memory": same(0.5 * 730 * 0.004445),
+	})
 }
 
 func TestEstimateARM64(t *testing.T) {
-	s := quarterTask()
-	s.Arch = "ARM64"
-	rep, err := Estimate(fargateOnly(s), testAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := estimateJSON(t, serviceJSON("", `, "runtime_platform": {"cpu_architecture": "ARM64", "operating_system_family": "LINUX"}`))
 	checkLines(t, rep, map[string]span{
 		"Fargate vCPU":   same(0.25 * 730 * 0.03238), // 5.90935
 		"Fargate memory": same(0.5 * 730 * 0.00356),  // 1.2994
 	})
-	if len(rep.Notes) != 0 {
-		t.Errorf("notes: got %q; want none for ARM64 on-demand", rep.Notes)
-	}
-}
-
-func TestEstimateARM64OnSpotIsNoted(t *testing.T) {
-	s := quarterTask()
-	s.Arch = "ARM64"
-	s.Strategy = []CapacityProvider{{Name: "FARGATE_SPOT", Weight: 1}}
-	rep, err := Estimate(fargateOnly(s), testAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkLines(t, rep, map[string]span{
-		"Fargate vCPU":   same(0.25 * 730 * 0.03238 * 0.30),
-		"Fargate memory": same(0.5 * 730 * 0.00356 * 0.30),
-	})
-	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "ARM64 tasks on FARGATE_SPOT") {
-		t.Errorf("notes: got %q; want one about ARM64 on Fargate Spot", rep.Notes)
-	}
 }
 
 func TestEstimateAutoscaling(t *testing.T) {
-	s := Service{Name: "bridge", MinTasks: 2, MaxTasks: 6, CPU: 2048, MemoryMiB: 4096, Arch: "X86_64", EphemeralGiB: 50, PublicIP: true}
-	inv := fargateOnly(s)
-	inv.ElasticIPs = 1
-	rep, err := Estimate(inv, testAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := estimateJSON(t, `"aws_eip": {"nat": {}},
+		"aws_ecs_task_definition": {"td": {"cpu": "2048", "memory": "4096", "ephemeral_storage": {"size_in_gib": 50}}},
+		"aws_ecs_service": {"bridge": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": 2,
+			"network_configuration": {"assign_public_ip": true}}},
+		"aws_appautoscaling_target": {"t": {"min_capacity": 2, "max_capacity": 6,
+			"resource_id": "service/${aws_ecs_cluster.c.name}/${aws_ecs_service.bridge.name}"}}`)
 	checkLines(t, rep, map[string]span{
 		"Fargate vCPU":              {2 * 2 * 730 * 0.04048, 6 * 2 * 730 * 0.04048},                   // 118.2016–354.6048
 		"Fargate memory":            {2 * 4 * 730 * 0.004445, 6 * 4 * 730 * 0.004445},                 // 25.9588–77.8764
@@ -170,33 +163,44 @@ func TestEstimateAutoscaling(t *testing.T) {
 	}
 }
 
-func TestEstimateMixedCapacityStrategy(t *testing.T) {
-	// base 1 on FARGATE, then 1:3 FARGATE:FARGATE_SPOT. Of 5 tasks: 1 base,
-	// then 4 split 1 on-demand + 3 Spot: 2 on-demand, 3 Spot.
-	s := Service{Name: "bridge", MinTasks: 5, MaxTasks: 5, CPU: 1024, MemoryMiB: 2048, Arch: "X86_64", EphemeralGiB: 20,
-		Strategy: []CapacityProvider{{Name: "FARGATE", Base: 1, Weight: 1}, {Name: "FARGATE_SPOT", Weight: 3}}}
-	rep, err := Estimate(fargateOnly(s), testAssumptions())
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestEstimateScalingTargetOfAnotherService(t *testing.T) { // the twin: the target is matched by address
+	rep := estimateJSON(t, serviceJSON("", "")+`, "aws_appautoscaling_target": {"t": {"min_capacity": 2, "max_capacity": 6,
+		"resource_id": "service/${aws_ecs_cluster.c.name}/${aws_ecs_service.bridge_two.name}"}}`)
 	checkLines(t, rep, map[string]span{
-		"Fargate vCPU":   same((2 + 3*0.30) * 1 * 730 * 0.04048),
-		"Fargate memory": same((2 + 3*0.30) * 2 * 730 * 0.004445),
+		"Fargate vCPU":   same(1 * 0.25 * 730 * 0.04048),
+		"Fargate memory": same(1 * 0.5 * 730 * 0.004445),
 	})
 }
 
+func TestEstimateMixedCapacityStrategy(t *testing.T) {
+	// 1:3 FARGATE:FARGATE_SPOT by weight: of 4 tasks, 1 on-demand and 3 on Spot.
+	rep := estimateJSON(t, `"aws_ecs_task_definition": {"td": {"cpu": "1024", "memory": "2048"}},
+		"aws_ecs_service": {"bridge": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": 4,
+			"capacity_provider_strategy": [{"capacity_provider": "FARGATE", "weight": 1}, {"capacity_provider": "FARGATE_SPOT", "weight": 3}]}}`)
+	checkLines(t, rep, map[string]span{
+		"Fargate vCPU":   same((1 + 3*0.30) * 1 * 730 * 0.04048),
+		"Fargate memory": same((1 + 3*0.30) * 2 * 730 * 0.004445),
+	})
+	if d := rep.Lines[0].Detail; !strings.HasSuffix(d, " (75% on Spot at 70% off)") {
+		t.Errorf("detail %q does not give the Spot share", d)
+	}
+}
+
 func TestEstimateProdFixture(t *testing.T) {
-	inv, err := ReadStack("testdata/prod.tf.json")
+	s, err := readStack(t, "testdata/prod.tf.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := testAssumptions()
 	a.CDNGB, a.Requests = 2024, 20_000_000 // past CloudFront's free tier
-	rep, err := Estimate(*inv, a)
+	rep, err := Estimate(s, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := byComponent(rep.Lines)
+	got := map[string]Line{}
+	for _, l := range rep.Lines {
+		got[l.Component] = l
+	}
 	want := map[string]span{
 		"NAT gateway hours":     same(2 * 730 * 0.045),
 		"Public IPv4 addresses": same((2 + 2) * 730 * 0.005),
@@ -220,7 +224,7 @@ func TestEstimateProdFixture(t *testing.T) {
 }
 
 func TestEstimateUnknownRegion(t *testing.T) {
-	_, err := Estimate(Inventory{Region: "eu-west-1"}, testAssumptions())
+	_, err := Estimate(&Stack{Region: "eu-west-1"}, testAssumptions())
 	if err == nil {
 		t.Fatal("got no error for eu-west-1; want one saying only us-east-1 is priced")
 	}
@@ -232,55 +236,32 @@ func TestEstimateUnknownRegion(t *testing.T) {
 }
 
 func TestEstimateKnownRegion(t *testing.T) { // the twin: us-east-1 passes
-	if _, err := Estimate(Inventory{Region: "us-east-1"}, testAssumptions()); err != nil {
+	if _, err := Estimate(&Stack{Region: "us-east-1"}, testAssumptions()); err != nil {
 		t.Errorf("us-east-1: %v", err)
 	}
 }
 
-func TestAssumptionsValidate(t *testing.T) {
+func TestAssumptionFlagsInRange(t *testing.T) {
 	tests := []struct {
-		name string
-		edit func(*Assumptions)
+		args []string
 		want string // "" for valid
 	}{
-		{"defaults", func(*Assumptions) {}, ""},
-		{"negative", func(a *Assumptions) { a.NATGB = -1 }, "-nat-gb is -1; want a number >= 0"},
-		{"too many hours", func(a *Assumptions) { a.Hours = 800 }, "-hours is 800; a month has at most 744 hours"},
-		{"spot discount of 100%", func(a *Assumptions) { a.SpotDiscount = 1 }, "-spot-discount is 1; want a fraction below 1"},
-		{"not a number", func(a *Assumptions) { a.LogGB = math.NaN() }, "-log-gb is NaN"},
+		{[]string{"-hours", "744", "-spot-discount", "0", "-nat-gb", "1_000"}, ""},
+		{[]string{"-nat-gb", "-1"}, `invalid value "-1" for flag -nat-gb: want a number >= 0`},
+		{[]string{"-hours", "800"}, `invalid value "800" for flag -hours: a month has at most 744 hours`},
+		{[]string{"-spot-discount", "1"}, "-spot-discount: want a fraction below 1"},
+		{[]string{"-log-gb", "NaN"}, "-log-gb: want a number >= 0"},
+		{[]string{"-cdn-gb", "+Inf"}, "-cdn-gb: want a number >= 0"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a := DefaultAssumptions()
-			tt.edit(&a)
-			err := a.Validate()
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, errOut := runCost(append(tt.args, "-stack", "testdata/small.tf.json")...)
 			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("got %v; want no error", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-				t.Errorf("got %v; want an error containing %q", err, tt.want)
+			case tt.want == "" && code != 0:
+				t.Errorf("exit %d, stderr %q; want success", code, errOut)
+			case tt.want != "" && (code != 2 || !strings.Contains(errOut, tt.want)):
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errOut, tt.want)
 			}
 		})
-	}
-}
-
-func TestSplit(t *testing.T) {
-	tests := []struct {
-		name             string
-		n                float64
-		strategy         []CapacityProvider
-		onDemand, onSpot float64
-	}{
-		{"launch type", 3, nil, 3, 0},
-		{"all spot", 3, []CapacityProvider{{Name: "FARGATE_SPOT", Weight: 1}}, 0, 3},
-		{"base larger than n", 1, []CapacityProvider{{Name: "FARGATE", Base: 2, Weight: 1}, {Name: "FARGATE_SPOT", Weight: 1}}, 1, 0},
-		{"even weights", 4, []CapacityProvider{{Name: "FARGATE", Weight: 1}, {Name: "FARGATE_SPOT", Weight: 1}}, 2, 2},
-		{"zero weights", 2, []CapacityProvider{{Name: "FARGATE_SPOT"}}, 0, 2},
-	}
-	for _, tt := range tests {
-		od, spot := split(tt.n, tt.strategy)
-		if od != tt.onDemand || spot != tt.onSpot {
-			t.Errorf("%s: got %v on-demand, %v Spot; want %v, %v", tt.name, od, spot, tt.onDemand, tt.onSpot)
-		}
 	}
 }

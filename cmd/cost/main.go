@@ -1,15 +1,10 @@
 // Command cost prints an itemised monthly cost estimate of a synthesized
-// environment stack (cdktf.out/stacks/<env>/cdk.tf.json) at AWS us-east-1
-// list prices, under usage assumptions given as flags.
-//
-// Usage:
+// environment stack (cdktf.out/stacks/<env>/cdk.tf.json) at the AWS us-east-1
+// list prices of prices.go, under usage assumptions given as flags.
 //
 //	go run ./cmd/cost -env dev                 # table for people
 //	go run ./cmd/cost -stack cdktf.out/stacks/prod -json
-//	go run ./cmd/cost -readme                  # README cost section (dev and prod)
-//	go run ./cmd/cost -update-readme           # rewrite that section of README.md in place
-//
-// Prices live in prices.go, with the pricing page of each figure.
+//	go run ./cmd/cost -update-readme           # README.md's cost section (dev and prod)
 package main
 
 import (
@@ -18,14 +13,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
 )
 
-func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 // run is the command; it returns the exit code: 0 done, 1 failed, 2 bad usage.
 func run(args []string, stdout, stderr io.Writer) int {
@@ -34,150 +31,89 @@ func run(args []string, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "", "stack directory (cdktf.out/stacks/<env>) or its cdk.tf.json")
 	env := fs.String("env", "", "environment name; short for -stack "+defaultStackDir+"/<env>")
 	asJSON := fs.Bool("json", false, "print JSON for tools instead of a table")
-	readme := fs.Bool("readme", false, "print the README cost section (dev and prod side by side)")
-	updateReadme := fs.Bool("update-readme", false, "rewrite the cost section of -readme-file in place")
-	devStack := fs.String("readme-dev", "stacks/testdata/dev.tf.json", "dev stack of -readme and -update-readme")
-	prodStack := fs.String("readme-prod", "stacks/testdata/prod.tf.json", "prod stack of -readme and -update-readme")
-	readmeFile := fs.String("readme-file", "README.md", "README that -update-readme rewrites between "+beginMarker+" and "+endMarker)
+	updateReadme := fs.Bool("update-readme", false, "rewrite the cost section of "+readmeFile+" from "+readmeDev+" and "+readmeProd+" (run from the repository root)")
 	a := DefaultAssumptions()
 	for _, f := range a.fields() {
-		fs.Var(numFlag{f.Value}, f.Flag, f.Usage)
-	}
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: cost (-env <name> | -stack <dir or cdk.tf.json>) [-json] [assumption flags]\n"+
-			"       cost -readme | -update-readme [-readme-dev f] [-readme-prod f] [-readme-file f]\n\n"+
-			"Monthly AWS cost estimate of a synthesized stack at %s (us-east-1 only).\n\nFlags:\n", pricesAsOf)
-		fs.PrintDefaults()
+		fs.Func(f.Flag, f.Usage+" (default "+flagNum(*f.Value)+")", func(s string) error {
+			v, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
+			switch {
+			case err != nil:
+				return errors.New("not a number")
+			case !(v >= 0 && v < math.Inf(1)): // NaN too
+				return errors.New("want a number >= 0")
+			case f.Flag == "hours" && v > 744:
+				return errors.New("a month has at most 744 hours")
+			case f.Flag == "spot-discount" && v >= 1:
+				return errors.New("want a fraction below 1 (0.70 is 70% off)")
+			}
+			*f.Value = v
+			return nil
+		})
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+		return map[bool]int{true: 0, false: 2}[errors.Is(err, flag.ErrHelp)] // -h is no error
+	}
+	exit := func(code int, err error) int {
+		if err == nil {
 			return 0
 		}
-		return 2
+		fmt.Fprintln(stderr, "cost:", err)
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "cost: unexpected argument %q; flags only (see -h)\n", fs.Arg(0))
-		return 2
+		return exit(2, fmt.Errorf("unexpected argument %q; flags only (see -h)", fs.Arg(0)))
 	}
-	fail := func(err error) int {
-		fmt.Fprintln(stderr, "cost:", err)
-		return 1
-	}
-	if *readme || *updateReadme {
+	if *updateReadme {
 		if *stack != "" || *env != "" || *asJSON {
-			fmt.Fprintln(stderr, "cost: -readme and -update-readme read -readme-dev and -readme-prod; drop -stack, -env and -json")
-			return 2
+			return exit(2, errors.New("-update-readme reads "+readmeDev+" and "+readmeProd+"; drop -stack, -env and -json"))
 		}
-		section, err := ReadmeSection(*devStack, *prodStack, a)
-		if err != nil {
-			return fail(err)
+		section, err := ReadmeSection(readmeDev, readmeProd, a)
+		if err == nil {
+			err = UpdateReadme(readmeFile, section)
 		}
-		if *updateReadme {
-			if err := UpdateReadme(*readmeFile, section); err != nil {
-				return fail(err)
-			}
-			fmt.Fprintf(stderr, "cost: updated the cost section of %s\n", *readmeFile)
-			return 0
-		}
-		fmt.Fprintln(stdout, section)
-		return 0
+		return exit(1, err)
 	}
 	path, err := StackPath(*stack, *env)
 	if err != nil {
-		fmt.Fprintln(stderr, "cost:", err)
-		return 2
+		return exit(2, err)
 	}
-	inv, err := ReadStack(path)
-	if err != nil {
-		return fail(err)
-	}
-	rep, err := Estimate(*inv, a)
-	if err != nil {
-		return fail(fmt.Errorf("stack %s: %w", path, err))
-	}
-	if *asJSON {
+	rep, err := estimateFile(path, a)
+	switch {
+	case err != nil:
+	case *asJSON:
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(rep)
-	} else {
+	default:
 		err = WriteTable(stdout, rep)
 	}
-	if err != nil {
-		return fail(err)
-	}
-	return 0
+	return exit(1, err)
 }
 
-// numFlag is a float64 flag whose default prints as written (730, 1000000),
-// not in exponent form.
-type numFlag struct{ p *float64 }
-
-func (f numFlag) String() string {
-	if f.p == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*f.p, 'f', -1, 64)
-}
-
-func (f numFlag) Set(s string) error {
-	v, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-	if err != nil {
-		return errors.New("not a number")
-	}
-	*f.p = v
-	return nil
-}
-
-// WriteTable prints a report for people: one line per component with its
-// minimum and maximum monthly cost, the total, the assumptions and notes.
+// WriteTable prints a report for people: components, total, assumptions and notes.
 func WriteTable(w io.Writer, r Report) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Monthly cost estimate of %s (%s)\n", r.Stack, r.Region)
-	fmt.Fprintf(&b, "Prices: %s; sources in cmd/cost/prices.go\n\n", r.PricesAsOf)
-	rows := [][4]string{{"COMPONENT", "DETAIL", "MIN $/MONTH", "MAX $/MONTH"}}
-	for _, l := range r.Lines {
-		rows = append(rows, [4]string{l.Component, l.Detail, money(l.Min), money(l.Max)})
+	var b, table strings.Builder
+	fmt.Fprintf(&b, "Monthly cost estimate of %s (%s)\nPrices: %s; sources in cmd/cost/prices.go\n\n", r.Stack, r.Region, r.PricesAsOf)
+	// Money is right-aligned in 11 characters (up to $99,999,999.99), a rule above TOTAL.
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "COMPONENT\tDETAIL\t%11s  %11s\n", "MIN $/MONTH", "MAX $/MONTH")
+	for _, l := range slices.Concat(r.Lines, []Line{{"TOTAL", "", r.Min, r.Max}}) {
+		fmt.Fprintf(tw, "%s\t%s\t%11.2f  %11.2f\n", l.Component, l.Detail, l.Min, l.Max)
 	}
-	rows = append(rows, [4]string{"TOTAL", "", money(r.Min), money(r.Max)})
-	var width [4]int
-	for _, row := range rows {
-		for i, cell := range row {
-			width[i] = max(width[i], len([]rune(cell)))
-		}
-	}
-	for i, row := range rows {
-		if i == len(rows)-1 {
-			b.WriteString(strings.Repeat("-", width[0]+width[1]+width[2]+width[3]+6) + "\n")
-		}
-		fmt.Fprintf(&b, "%s  %s  %s  %s\n", pad(row[0], width[0], false), pad(row[1], width[1], false),
-			pad(row[2], width[2], true), pad(row[3], width[3], true))
-	}
-	b.WriteString("\nAssumptions (change with flags):\n")
-	a := r.Assumptions
-	for _, f := range a.fields() {
-		fmt.Fprintf(&b, "  -%-17s %-10s %s\n", f.Flag, numFlag{f.Value}.String(), f.Usage)
+	tw.Flush()
+	lines := strings.SplitAfter(table.String(), "\n")
+	rule := strings.Repeat("-", utf8.RuneCountInString(lines[0])-1) + "\n"
+	b.WriteString(strings.Join(slices.Insert(lines, len(lines)-2, rule), "") + "\nAssumptions (change with flags):\n")
+	for _, f := range r.Assumptions.fields() {
+		fmt.Fprintf(&b, "  -%-17s %-10s %s\n", f.Flag, flagNum(*f.Value), f.Usage)
 	}
 	if len(r.Notes) > 0 {
-		b.WriteString("\nNotes:\n")
-		for _, n := range r.Notes {
-			fmt.Fprintf(&b, "  - %s\n", n)
-		}
+		b.WriteString("\nNotes:\n  - " + strings.Join(r.Notes, "\n  - ") + "\n")
 	}
 	fmt.Fprintf(&b, "\nNot counted: %s.\n", r.NotCounted)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// pad fills s with spaces to width runes, on the left when right-aligned.
-func pad(s string, width int, right bool) string {
-	fill := strings.Repeat(" ", width-len([]rune(s)))
-	if right {
-		return fill + s
-	}
-	return s + fill
-}
-
-// money formats dollars with cents.
-func money(usd float64) string {
-	return fmt.Sprintf("%.2f", usd)
-}
+// flagNum prints an assumption as a flag takes it: 1000000, not 1e+06.
+func flagNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

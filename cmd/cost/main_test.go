@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -38,7 +39,7 @@ func TestRunJSON(t *testing.T) {
 	if rep.Region != "us-east-1" || rep.Assumptions.NATGB != 200 || rep.Assumptions.Hours != 730 {
 		t.Errorf("got region %q, assumptions %+v; want us-east-1, -nat-gb 200 and the default 730 hours", rep.Region, rep.Assumptions)
 	}
-	nat := byComponent(rep.Lines)["NAT data processed"]
+	nat := rep.Lines[slices.IndexFunc(rep.Lines, func(l Line) bool { return l.Component == "NAT data processed" })]
 	if !near(nat.Min, 200*0.045) {
 		t.Errorf("NAT data processed: got %v; want 200 GB × $0.045 = 9", nat.Min)
 	}
@@ -72,9 +73,9 @@ func TestRunErrors(t *testing.T) {
 		{"stack and env", []string{"-stack", dir, "-env", "dev"}, 2, "not both"},
 		{"stray argument", []string{"-env", "dev", "extra"}, 2, `unexpected argument "extra"`},
 		{"bad number", []string{"-env", "dev", "-hours", "lots"}, 2, "not a number"},
-		{"out of range", []string{"-stack", "testdata/small.tf.json", "-hours", "-5"}, 1, "-hours is -5"},
+		{"out of range", []string{"-stack", "testdata/small.tf.json", "-hours", "-5"}, 2, "want a number >= 0"},
 		{"other region", []string{"-stack", dir}, 1, `region "eu-west-1" is not priced`},
-		{"readme with stack", []string{"-readme", "-env", "dev"}, 2, "drop -stack"},
+		{"readme with stack", []string{"-update-readme", "-env", "dev"}, 2, "drop -stack"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,7 +92,7 @@ func TestRunHelpShowsDefaults(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"-hours value", "(default 730)", "(default 1000000)", "-readme-dev"} {
+	for _, want := range []string{"-hours value", "(default 730)", "(default 1000000)", "-update-readme"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("help does not contain %q:\n%s", want, errOut)
 		}

@@ -28,11 +28,15 @@ func TestReadmeCostSectionIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := readmeSection(string(readme))
-	if err != nil {
+	updated := filepath.Join(t.TempDir(), "README.md")
+	if err := os.WriteFile(updated, readme, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := UpdateReadme(updated, want); err != nil {
 		t.Fatalf("README.md: %v", err)
 	}
-	if d := golden.Diff(want, got); d != "" {
+	generated, _ := os.ReadFile(updated)
+	if d := golden.Diff(string(generated), string(readme)); d != "" {
 		t.Errorf("README.md's cost section is out of date; from the repository root run\n\n"+
 			"\tgo run ./cmd/cost -update-readme\n\n(- generated, + README.md):\n%s", d)
 	}
@@ -57,9 +61,20 @@ func TestReadmeFromFixtures(t *testing.T) {
 	}
 }
 
+// replaceSection runs UpdateReadme on a copy of readme.
+func replaceSection(t *testing.T, readme, section string) (string, error) {
+	path := filepath.Join(t.TempDir(), "README.md")
+	if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := UpdateReadme(path, section)
+	got, _ := os.ReadFile(path)
+	return string(got), err
+}
+
 func TestReplaceSection(t *testing.T) {
 	readme := "# Title\n\n## Costs\n\n" + beginMarker + "\nold table\n" + endMarker + "\n\n## Testing\n"
-	got, err := replaceSection(readme, beginMarker+"\nnew table\n"+endMarker)
+	got, err := replaceSection(t, readme, beginMarker+"\nnew table\n"+endMarker)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,33 +89,54 @@ func TestReplaceSectionWithoutMarkers(t *testing.T) {
 		"# Title\n",
 		endMarker + "\n" + beginMarker + "\n", // in the wrong order
 	} {
-		if _, err := replaceSection(readme, "x"); err == nil || !strings.Contains(err.Error(), "no cost section") {
+		got, err := replaceSection(t, readme, "x")
+		if err == nil || !strings.Contains(err.Error(), "no cost section") {
 			t.Errorf("%q: got %v; want a no cost section error", readme, err)
+		}
+		if got != readme {
+			t.Errorf("%q: the README changed to %q despite the error", readme, got)
 		}
 	}
 }
 
 func TestRunUpdateReadme(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "README.md")
+	// A repository of its own: this package's fixtures as the golden stacks.
+	root := t.TempDir()
 	before := "# n8n builder\n\n" + beginMarker + "\nstale\n" + endMarker + "\n\nMore.\n"
-	if err := os.WriteFile(path, []byte(before), 0o644); err != nil {
-		t.Fatal(err)
+	for path, body := range map[string]string{readmeFile: before, readmeDev: "", readmeProd: ""} {
+		if body == "" {
+			data, err := os.ReadFile(filepath.Join("testdata", filepath.Base(path)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = string(data)
+		}
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(path)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, path), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	args := []string{"-readme-dev", "testdata/dev.tf.json", "-readme-prod", "testdata/prod.tf.json", "-readme-file", path}
-	if code, _, errOut := runCost(append(args, "-update-readme")...); code != 0 {
+	t.Chdir(root)
+	path := readmeFile
+	if code, _, errOut := runCost("-update-readme"); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	_, printed, _ := runCost(append(args, "-readme")...)
+	printed, err := ReadmeSection(readmeDev, readmeProd, DefaultAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
 	after, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "# n8n builder\n\n" + printed + "\nMore.\n"
+	want := "# n8n builder\n\n" + printed + "\n\nMore.\n"
 	if d := golden.Diff(want, string(after)); d != "" {
-		t.Errorf("README after -update-readme differs from -readme's output in place (- want, + got):\n%s", d)
+		t.Errorf("README after -update-readme differs from ReadmeSection in place (- want, + got):\n%s", d)
 	}
 	// A second run changes nothing.
-	runCost(append(args, "-update-readme")...)
+	runCost("-update-readme")
 	if again, _ := os.ReadFile(path); string(again) != string(after) {
 		t.Error("a second -update-readme changed the README")
 	}

@@ -4,34 +4,39 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
 
-func TestReadStackSmall(t *testing.T) {
-	inv, err := ReadStack("testdata/small.tf.json")
+// readStack parses the stack file at path.
+func readStack(t *testing.T, path string) (*Stack, error) {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Inventory{
-		Stack:         "testdata/small.tf.json",
-		Region:        "us-east-1",
-		NATGateways:   1,
-		ElasticIPs:    1,
-		LoadBalancers: []LoadBalancer{{Name: "alb", Type: "application", Subnets: 2}},
-		Services:      []Service{{Name: "bridge", MinTasks: 1, MaxTasks: 1, CPU: 256, MemoryMiB: 512, Arch: "X86_64", EphemeralGiB: 20}},
-		Clusters:      []Cluster{{Name: "cluster", Insights: "disabled"}},
-		LogGroups:     []LogGroup{{Name: "bridge", RetentionDays: 30}},
-		Secrets:       1,
-		Repositories:  1,
-		Buckets:       1,
-		Distributions: []Distribution{{Name: "ui", PriceClass: "PriceClass_100"}},
-		Records:       []Record{{Name: "ui", Alias: true}},
-		Certificates:  1,
-		Unpriced:      map[string]int{},
+	s, err := parseStack(data)
+	if s != nil {
+		s.Path = path
 	}
-	if !reflect.DeepEqual(inv, want) {
-		t.Errorf("got  %+v\nwant %+v", inv, want)
+	return s, err
+}
+
+func TestReadStackSmall(t *testing.T) {
+	s, err := readStack(t, "testdata/small.tf.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Path != "testdata/small.tf.json" || s.Region != "us-east-1" {
+		t.Errorf("got path %q, region %q; want testdata/small.tf.json, us-east-1", s.Path, s.Region)
+	}
+	var names []string
+	for _, r := range s.resources["aws_subnet"] {
+		names = append(names, r.Name)
+	}
+	if want := []string{"private_a", "private_b", "public_a", "public_b"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("subnets: got %v; want %v, sorted by name", names, want)
 	}
 }
 
@@ -51,83 +56,106 @@ func TestParseStackBlockShapes(t *testing.T) {
 				"runtime_platform": {"cpu_architecture": "ARM64", "operating_system_family": "LINUX"},
 				"ephemeral_storage": {"size_in_gib": 50}}},
 			"aws_ecs_service": {"svc": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": 2,
-				"capacity_provider_strategy": {"capacity_provider": "FARGATE_SPOT", "weight": 1},
+				"capacity_provider_strategy": [{"capacity_provider": "FARGATE_SPOT", "weight": 1}],
 				"network_configuration": {"assign_public_ip": true}}},
 			"aws_appautoscaling_target": {"t": {"min_capacity": 2, "max_capacity": 6, "service_namespace": "ecs",
 				"resource_id": "service/${aws_ecs_cluster.c.name}/${aws_ecs_service.svc.name}"}},
-			"aws_ecs_cluster": {"c": {"setting": {"name": "containerInsights", "value": "enhanced"}}}`},
+			"aws_ecs_cluster": {"c": {"setting": [{"name": "containerInsights", "value": "enabled"}]}}`},
 		{"lists and strings", `
 			"aws_ecs_task_definition": {"td": {"cpu": "2048", "memory": "4096",
 				"runtime_platform": [{"cpu_architecture": "ARM64", "operating_system_family": "LINUX"}],
 				"ephemeral_storage": [{"size_in_gib": "50"}]}},
 			"aws_ecs_service": {"svc": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": "2",
 				"capacity_provider_strategy": [{"capacity_provider": "FARGATE_SPOT", "weight": "1"}],
-				"network_configuration": [{"assign_public_ip": "true"}]}},
+				"network_configuration": [{"assign_public_ip": true}]}},
 			"aws_appautoscaling_target": {"t": {"min_capacity": "2", "max_capacity": "6", "service_namespace": "ecs",
 				"resource_id": "service/${aws_ecs_cluster.c.name}/${aws_ecs_service.svc.name}"}},
-			"aws_ecs_cluster": {"c": {"setting": [{"name": "containerInsights", "value": "enhanced"}]}}`},
+			"aws_ecs_cluster": {"c": {"setting": [{"name": "containerInsights", "value": "enabled"}]}}`},
 	}
-	want := Service{Name: "svc", MinTasks: 2, MaxTasks: 6, CPU: 2048, MemoryMiB: 4096, Arch: "ARM64", EphemeralGiB: 50,
-		Strategy: []CapacityProvider{{Name: "FARGATE_SPOT", Weight: 1}}, PublicIP: true}
+	want := []Line{
+		{"Public IPv4 addresses", "(2–6 task) = 2–6 × 730 h × $0.005", 2 * 730 * 0.005, 6 * 730 * 0.005},
+		{"Fargate vCPU", "2–6 tasks × 2 vCPU × 730 h × $0.03238 on Spot (70% off)", 2 * 2 * 730 * 0.03238 * 0.3, 6 * 2 * 730 * 0.03238 * 0.3},
+		{"Fargate memory", "2–6 tasks × 4 GB × 730 h × $0.00356 on Spot (70% off)", 2 * 4 * 730 * 0.00356 * 0.3, 6 * 4 * 730 * 0.00356 * 0.3},
+		{"Fargate ephemeral storage", "2–6 tasks × (50 − 20) GB × 730 h × $0.000111", 2 * 30 * 730 * 0.000111, 6 * 30 * 730 * 0.000111},
+		{"Container Insights", "1 cluster × 40 metrics × $0.30", 40 * 0.30, 40 * 0.30},
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv, err := ParseStack([]byte(stackJSON(usEast1, tt.resources)))
-			if err != nil {
-				t.Fatal(err)
+			rep := estimateJSON(t, tt.resources)
+			if len(rep.Lines) != len(want) {
+				t.Fatalf("got lines %+v; want %+v", rep.Lines, want)
 			}
-			if len(inv.Services) != 1 || !reflect.DeepEqual(inv.Services[0], want) {
-				t.Errorf("services: got %+v; want [%+v]", inv.Services, want)
-			}
-			if len(inv.Clusters) != 1 || inv.Clusters[0].Insights != "enhanced" {
-				t.Errorf("clusters: got %+v; want one with Insights enhanced", inv.Clusters)
+			for i, l := range rep.Lines {
+				if w := want[i]; l.Component != w.Component || l.Detail != w.Detail || !near(l.Min, w.Min) || !near(l.Max, w.Max) {
+					t.Errorf("line %d: got %+v; want %+v", i, l, w)
+				}
 			}
 		})
 	}
 }
 
 func TestParseStackPicksUnaliasedProvider(t *testing.T) {
-	inv, err := ParseStack([]byte(stackJSON(`[{"alias": "edge", "region": "eu-west-1"}, {"region": "us-east-1"}]`, "")))
+	s, err := parseStack([]byte(stackJSON(`[{"alias": "edge", "region": "eu-west-1"}, {"region": "us-east-1"}]`, "")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inv.Region != "us-east-1" {
-		t.Errorf("region: got %q; want us-east-1 (the provider without alias)", inv.Region)
+	if s.Region != "us-east-1" {
+		t.Errorf("region: got %q; want us-east-1 (the provider without alias)", s.Region)
 	}
 }
 
-func TestParseStackCounts(t *testing.T) {
-	inv, err := ParseStack([]byte(stackJSON(usEast1, `
-		"aws_nat_gateway": {"a": {"count": 2}, "b": {}},
-		"aws_eip": {"a": {"count": "2"}},
-		"aws_lb": {"alb": {"internal": true, "subnets": ["s1", "s2"]}, "nlb": {"load_balancer_type": "network", "subnet_mapping": [{"subnet_id": "a"}]}},
-		"aws_subnet": {"a": {"availability_zone": "us-east-1a"}},
-		"aws_vpc_endpoint": {"ecr": {"count": 3}},
+func TestEstimateCountsAndUnknownTypes(t *testing.T) {
+	rep := estimateJSON(t, `
+		"aws_nat_gateway": {"a": {}, "b": {}},
+		"aws_eip": {"a": {}, "b": {}},
+		"aws_lb": {"internal": {"internal": true, "subnets": ["s1", "s2"]}, "public": {"internal": false, "subnets": ["s1", "s2", "s3"]}},
+		"aws_vpc_endpoint": {"ecr": {}, "logs": {}},
 		"aws_vpc": {"v": {}},
 		"aws_flow_log": {"f": {"log_destination": "${aws_cloudwatch_log_group.flow.arn}"}},
-		"aws_cloudwatch_log_group": {"flow": {"retention_in_days": "90"}, "app": {}},
-		"aws_wafv2_web_acl": {"w": {"scope": "CLOUDFRONT", "rule": [
-			{"name": "bots", "statement": {"managed_rule_group_statement": {"name": "AWSManagedRulesBotControlRuleSet"}}},
-			{"name": "common", "statement": [{"managed_rule_group_statement": [{"name": "AWSManagedRulesCommonRuleSet"}]}]}]}}`)))
-	if err != nil {
-		t.Fatal(err)
+		"aws_cloudwatch_log_group": {"flow": {"retention_in_days": "90"}, "app": {"retention_in_days": 30}},
+		"aws_wafv2_web_acl": {"w": {"scope": "CLOUDFRONT", "rule": [{"name": "rate"}, {"name": "common"}]}}`)
+	checkLines(t, rep, map[string]span{
+		"NAT gateway hours":         same(2 * 730 * 0.045),
+		"NAT data processed":        same(100 * 0.045),
+		"Public IPv4 addresses":     same((2 + 3) * 730 * 0.005), // the internal ALB has no public address
+		"ALB hours":                 same(2 * 730 * 0.0225),
+		"ALB LCUs":                  same(2 * 730 * 0.008),
+		"CloudWatch Logs ingestion": same(5 * 0.50),
+		"CloudWatch Logs storage":   same(5 * (30.0 * 12 / 365) * 0.03), // the app group only
+		"VPC flow logs ingestion":   same(10 * 0.50),
+		"VPC flow logs storage":     same(10 * (90.0 * 12 / 365) * 0.03),
+		"WAF web ACL":               same(5),
+		"WAF rules":                 same(2 * 1.00),
+		"WAF requests":              same(1 * 0.60),
+	})
+	// aws_vpc is free, so only the endpoints are named.
+	if want := []string{"2 × aws_vpc_endpoint: not priced by this report"}; !reflect.DeepEqual(rep.Notes, want) {
+		t.Errorf("notes: got %q; want %q", rep.Notes, want)
 	}
-	if inv.NATGateways != 3 || inv.ElasticIPs != 2 {
-		t.Errorf("got %d NAT gateways, %d EIPs; want 3 and 2 (count honoured)", inv.NATGateways, inv.ElasticIPs)
+}
+
+func TestComponentsPriceOnlyTypesTheAppCreates(t *testing.T) {
+	// Every type the components price or call free appears in a golden stack
+	// of the app or of this package: no price entries for what the app never makes.
+	// The WAF module's IP set (an IPv4 allow-list) is in no golden stack.
+	seen := map[string]bool{"aws_wafv2_ip_set": true}
+	for _, path := range []string{repoDevStack, repoProdStack, "testdata/small.tf.json", "testdata/prod.tf.json"} {
+		s, err := readStack(t, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for typ := range s.resources {
+			seen[typ] = true
+		}
 	}
-	wantLBs := []LoadBalancer{{Name: "alb", Type: "application", Internal: true, Subnets: 2}, {Name: "nlb", Type: "network", Subnets: 1}}
-	if !reflect.DeepEqual(inv.LoadBalancers, wantLBs) {
-		t.Errorf("load balancers: got %+v; want %+v", inv.LoadBalancers, wantLBs)
+	known := slices.Clone(free)
+	for _, c := range components {
+		known = append(known, c.types...)
 	}
-	if want := map[string]int{"aws_vpc_endpoint": 3}; !reflect.DeepEqual(inv.Unpriced, want) {
-		t.Errorf("unpriced: got %v; want %v (aws_vpc is free, so not listed)", inv.Unpriced, want)
-	}
-	wantGroups := []LogGroup{{Name: "app"}, {Name: "flow", RetentionDays: 90, FlowLogs: true}}
-	if !reflect.DeepEqual(inv.LogGroups, wantGroups) {
-		t.Errorf("log groups: got %+v; want %+v", inv.LogGroups, wantGroups)
-	}
-	wantACL := []WebACL{{Name: "w", Scope: "CLOUDFRONT", Rules: 2, PaidRuleGroups: []string{"AWSManagedRulesBotControlRuleSet"}}}
-	if !reflect.DeepEqual(inv.WebACLs, wantACL) {
-		t.Errorf("web ACLs: got %+v; want %+v", inv.WebACLs, wantACL)
+	for _, typ := range known {
+		if !seen[typ] {
+			t.Errorf("%s is priced or listed free in cmd/cost but no golden stack creates it", typ)
+		}
 	}
 }
 
@@ -140,35 +168,36 @@ func TestReadStackErrors(t *testing.T) {
 		}
 		return p
 	}
-	service := func(attrs string) string {
-		return `"aws_ecs_task_definition": {"td": {"cpu": "256", "memory": "512"}},
-			"aws_ecs_service": {"bridge": {"task_definition": "${aws_ecs_task_definition.td.arn}", ` + attrs + `}}`
-	}
 	tests := []struct {
 		name, path string
 		want       []string
 	}{
 		{"missing file", filepath.Join(dir, "nope", "cdk.tf.json"), []string{"cannot read stack", "nope", "cdktf synth"}},
-		{"malformed JSON", write("bad.json", `{"provider": `), []string{"bad.json", "not valid JSON"}},
-		{"not an object", write("array.json", `[1, 2]`), []string{"array.json", "not an object"}},
+		{"malformed JSON", write("bad.json", `{"provider": `), []string{"bad.json", "not a synthesized cdktf stack"}},
+		{"not an object", write("array.json", `[1, 2]`), []string{"array.json", "not a synthesized cdktf stack"}},
 		{"no provider", write("noprov.json", `{"resource": {}}`), []string{"noprov.json", "no AWS provider"}},
 		{"only an aliased provider", write("alias.json", stackJSON(`[{"alias": "x", "region": "us-east-1"}]`, "")), []string{"no AWS provider without an alias"}},
-		{"no region", write("noregion.json", stackJSON(`[{}]`, "")), []string{"provider.aws has no region"}},
-		{"region expression", write("varregion.json", stackJSON(`[{"region": "${var.region}"}]`, "")), []string{"Terraform expression", "literal region"}},
-		{"count expression", write("countref.json", stackJSON(usEast1, service(`"desired_count": "${var.tasks}"`))),
-			[]string{"aws_ecs_service.bridge", "desired_count", "${var.tasks}", "not a number"}},
+		{"no region", write("noregion.json", stackJSON(`[{}]`, "")), []string{`provider.aws region is ""`, "Region on the AwsProvider"}},
+		{"region expression", write("varregion.json", stackJSON(`[{"region": "${var.region}"}]`, "")), []string{"${var.region}", "literal region"}},
+		{"count expression", write("countref.json", stackJSON(usEast1, `"aws_ecs_task_definition": {"td": {"cpu": "256", "memory": "512"}},
+			"aws_ecs_service": {"bridge": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": "${var.tasks}"}}`)),
+			[]string{"countref.json", "aws_ecs_service.bridge", "desired_count", "${var.tasks}", "not a number"}},
+		{"missing task CPU", write("nocpu.json", stackJSON(usEast1, `"aws_ecs_task_definition": {"td": {"memory": "512"}},
+			"aws_ecs_service": {"bridge": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": 1}}`)),
+			[]string{"aws_ecs_task_definition.td: cpu is missing"}},
+		{"count", write("count.json", stackJSON(usEast1, `"aws_nat_gateway": {"n": {"count": 2}}`)), []string{"aws_nat_gateway.n", "count or for_each"}},
 		{"for_each", write("foreach.json", stackJSON(usEast1, `"aws_nat_gateway": {"n": {"for_each": "${toset(var.azs)}"}}`)),
-			[]string{"aws_nat_gateway.n", "for_each"}},
-		{"EC2 launch type", write("ec2.json", stackJSON(usEast1, service(`"launch_type": "EC2"`))), []string{"aws_ecs_service.bridge", `launch_type is "EC2"`}},
-		{"unknown task definition", write("td.json", stackJSON(usEast1, `"aws_ecs_service": {"s": {"task_definition": "family:3"}}`)),
+			[]string{"aws_nat_gateway.n", "count or for_each"}},
+		{"unknown task definition", write("td.json", stackJSON(usEast1, `"aws_ecs_service": {"s": {"task_definition": "family:3", "desired_count": 1}}`)),
 			[]string{"aws_ecs_service.s", `task_definition "family:3"`}},
-		{"flow logs to S3", write("flows3.json", stackJSON(usEast1, `"aws_flow_log": {"f": {"log_destination_type": "s3"}}`)), []string{"aws_flow_log.f", `"s3"`}},
-		{"windows task", write("win.json", stackJSON(usEast1, `"aws_ecs_service": {"s": {}}, "aws_ecs_task_definition": {"td": {"cpu": "256", "memory": "512",
-			"runtime_platform": {"operating_system_family": "WINDOWS_SERVER_2022_CORE"}}}`)), []string{"aws_ecs_task_definition.td", "only LINUX"}},
+		{"flow logs to S3", write("flows3.json", stackJSON(usEast1, `"aws_flow_log": {"f": {"log_destination_type": "s3", "log_destination": "${aws_s3_bucket.b.arn}"}}`)),
+			[]string{"aws_flow_log.f", "only flow logs to CloudWatch Logs"}},
+		{"every problem at once", write("two.json", stackJSON(usEast1, `"aws_cloudwatch_log_group": {"a": {}, "b": {"retention_in_days": "x"}}`)),
+			[]string{"aws_cloudwatch_log_group.a: retention_in_days is missing", `aws_cloudwatch_log_group.b: retention_in_days is "x"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadStack(tt.path)
+			_, err := estimateFile(tt.path, testAssumptions())
 			if err == nil {
 				t.Fatalf("got no error; want one containing %q", tt.want)
 			}

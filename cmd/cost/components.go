@@ -1,0 +1,220 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// components are the report's lines in order: the table to extend when the app creates a new
+// resource type (one that costs nothing goes in free; the report notes any other as not priced).
+// An entry runs when the stack has a resource of a type it lists and gets those of the first type.
+var components = []struct {
+	types []string
+	price func(e *estimator, rs []resource)
+}{
+	{[]string{"aws_nat_gateway"}, func(e *estimator, rs []resource) {
+		n, h := len(rs), e.a.Hours
+		e.fixed("NAT gateway hours", fmt.Sprintf("%d × %s h × %s", n, num(h), priceNATHour), float64(n)*h*priceNATHour.USD)
+		e.fixed("NAT data processed", fmt.Sprintf("%s GB × %s", num(e.a.NATGB), priceNATGB), e.a.NATGB*priceNATGB.USD)
+	}},
+	// An address per EIP, per subnet of an internet-facing ALB, per task that gets one.
+	{[]string{"aws_eip", "aws_lb", "aws_ecs_service"}, func(e *estimator, eips []resource) {
+		var parts []string
+		lo, hi := len(eips), len(eips)
+		if lo > 0 {
+			parts = append(parts, fmt.Sprintf("%d EIP", lo))
+		}
+		for _, lb := range e.resources["aws_lb"] {
+			if subnets, _ := lb.Attrs["subnets"].([]any); lb.Attrs["internal"] != true {
+				lo, hi = lo+len(subnets), hi+len(subnets)
+				parts = append(parts, fmt.Sprintf("%d ALB", len(subnets)))
+			}
+		}
+		for _, svc := range e.resources["aws_ecs_service"] {
+			if min, max := e.tasks(svc); get(svc.Attrs, "network_configuration.assign_public_ip") == true {
+				lo, hi = lo+min, hi+max
+				parts = append(parts, rangeText(min, max)+" task")
+			}
+		}
+		if h := e.a.Hours; hi > 0 {
+			e.add("Public IPv4 addresses", fmt.Sprintf("(%s) = %s × %s h × %s", strings.Join(parts, " + "), rangeText(lo, hi), num(h), priceIPv4Hour),
+				float64(lo)*h*priceIPv4Hour.USD, float64(hi)*h*priceIPv4Hour.USD)
+		}
+	}},
+	// Application load balancers, the only kind the app makes.
+	{[]string{"aws_lb"}, func(e *estimator, rs []resource) {
+		n, h := len(rs), e.a.Hours
+		e.fixed("ALB hours", fmt.Sprintf("%d × %s h × %s", n, num(h), priceALBHour), float64(n)*h*priceALBHour.USD)
+		e.fixed("ALB LCUs", fmt.Sprintf("%d × %s LCU × %s h × %s", n, num(e.a.ALBLCU), num(h), priceLCUHour), float64(n)*e.a.ALBLCU*h*priceLCUHour.USD)
+	}},
+	{[]string{"aws_ecs_service", "aws_ecs_task_definition", "aws_appautoscaling_target", "aws_ecs_cluster_capacity_providers"}, func(e *estimator, services []resource) {
+		h := e.a.Hours
+		for _, svc := range services {
+			i := slices.IndexFunc(e.resources["aws_ecs_task_definition"], func(td resource) bool { return refersTo(svc.Attrs["task_definition"], td) })
+			if i < 0 {
+				e.fail(svc, "task_definition %q is not an aws_ecs_task_definition of the stack", svc.Attrs["task_definition"])
+				continue
+			}
+			td := e.resources["aws_ecs_task_definition"][i]
+			vcpuRate, gbRate := priceFargateX86VCPU, priceFargateX86GB
+			if get(td.Attrs, "runtime_platform.cpu_architecture") == "ARM64" {
+				vcpuRate, gbRate = priceFargateARMVCPU, priceFargateARMGB
+			}
+			// The share of tasks on Spot, by the weights of the strategy (the app sets no base).
+			var spot, all float64
+			for _, cp := range blocks(svc.Attrs["capacity_provider_strategy"]) {
+				w := e.number(resource{svc.Type, svc.Name + ".capacity_provider_strategy", cp}, "weight", 0)
+				if all += w; cp["capacity_provider"] == "FARGATE_SPOT" {
+					spot += w
+				}
+			}
+			spot /= max(all, 1) // weights are whole numbers
+			how, off := "", num(e.a.SpotDiscount*100)+"% off"
+			if spot == 1 {
+				how = " on Spot (" + off + ")"
+			} else if spot > 0 {
+				how = fmt.Sprintf(" (%s%% on Spot at %s)", num(math.Round(spot*100)), off)
+			}
+			// cost is the month of n tasks of per vCPU or GB each, Spot tasks discounted.
+			cost := func(n int, per float64, rate price) float64 {
+				onSpot := float64(n) * spot
+				return (float64(n) - onSpot + onSpot*(1-e.a.SpotDiscount)) * per * h * rate.USD
+			}
+			minTasks, maxTasks := e.tasks(svc)
+			vcpu, gb, tasks := e.number(td, "cpu")/1024, e.number(td, "memory")/1024, rangeText(minTasks, maxTasks)+" task"+plural(maxTasks)
+			e.add("Fargate vCPU", fmt.Sprintf("%s × %s vCPU × %s h × %s%s", tasks, num(vcpu), num(h), vcpuRate, how),
+				cost(minTasks, vcpu, vcpuRate), cost(maxTasks, vcpu, vcpuRate))
+			e.add("Fargate memory", fmt.Sprintf("%s × %s GB × %s h × %s%s", tasks, num(gb), num(h), gbRate, how),
+				cost(minTasks, gb, gbRate), cost(maxTasks, gb, gbRate))
+			disk, p := e.number(td, "ephemeral_storage.size_in_gib", 20), priceFargateStorageGB
+			if extra := disk - 20; extra > 0 { // above the free 20 GiB; not discounted on Spot
+				e.add("Fargate ephemeral storage", fmt.Sprintf("%s × (%s − 20) GB × %s h × %s", tasks, num(disk), num(h), p),
+					float64(minTasks)*extra*h*p.USD, float64(maxTasks)*extra*h*p.USD)
+			}
+		}
+	}},
+	// The application's log groups, and apart from them those flow logs fill.
+	{[]string{"aws_cloudwatch_log_group", "aws_flow_log"}, func(e *estimator, groups []resource) {
+		var flow []string // the groups flow logs deliver to
+		for _, fl := range e.resources["aws_flow_log"] {
+			if i := slices.IndexFunc(groups, func(g resource) bool { return refersTo(fl.Attrs["log_destination"], g) }); i >= 0 {
+				flow = append(flow, groups[i].Name)
+			} else {
+				e.fail(fl, "log_destination is not an aws_cloudwatch_log_group of the stack; only flow logs to CloudWatch Logs are priced")
+			}
+		}
+		isFlow := func(g resource) bool { return slices.Contains(flow, g.Name) }
+		e.logGroups("CloudWatch Logs", e.a.LogGB, slices.DeleteFunc(slices.Clone(groups), isFlow))
+		e.logGroups("VPC flow logs", e.a.FlowLogGB, slices.DeleteFunc(slices.Clone(groups), func(g resource) bool { return !isFlow(g) }))
+	}},
+	{[]string{"aws_ecs_cluster"}, func(e *estimator, clusters []resource) {
+		n := len(slices.DeleteFunc(slices.Clone(clusters), func(c resource) bool {
+			return !slices.ContainsFunc(blocks(c.Attrs["setting"]), func(s map[string]any) bool { return s["name"] == "containerInsights" && s["value"] == "enabled" })
+		}))
+		if n > 0 {
+			e.fixed("Container Insights", fmt.Sprintf("%d cluster × %s metrics × %s", n, num(e.a.InsightsMetrics), priceMetricMonth), float64(n)*e.a.InsightsMetrics*priceMetricMonth.USD)
+		}
+	}},
+	// The alarms, and the two (high and low) AWS creates for each target-tracking policy.
+	{[]string{"aws_cloudwatch_metric_alarm", "aws_appautoscaling_policy"}, func(e *estimator, alarms []resource) {
+		var parts []string
+		if n := len(alarms); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d alarm%s", n, plural(n)))
+		}
+		p := len(slices.DeleteFunc(slices.Clone(e.resources["aws_appautoscaling_policy"]), func(r resource) bool { return r.Attrs["policy_type"] != "TargetTrackingScaling" }))
+		if what := map[bool]string{true: "policy", false: "policies"}[p == 1]; p > 0 {
+			parts = append(parts, fmt.Sprintf("%d target-tracking %s × 2 alarms", p, what))
+		}
+		if n := len(alarms) + 2*p; n > 0 {
+			e.fixed("CloudWatch alarms", fmt.Sprintf("(%s) × %s", strings.Join(parts, " + "), priceAlarmMonth), float64(n)*priceAlarmMonth.USD)
+		}
+	}},
+	{[]string{"aws_secretsmanager_secret"}, func(e *estimator, rs []resource) {
+		e.fixed("Secrets Manager", fmt.Sprintf("%d × %s + %s calls × %s per 10k", len(rs), priceSecretMonth, num(e.a.SecretCalls), priceSecret10kAPI),
+			float64(len(rs))*priceSecretMonth.USD+e.a.SecretCalls/10_000*priceSecret10kAPI.USD)
+	}},
+	{[]string{"aws_kms_key"}, func(e *estimator, rs []resource) {
+		e.fixed("KMS keys", fmt.Sprintf("%d × %s", len(rs), priceKMSKeyMonth), float64(len(rs))*priceKMSKeyMonth.USD)
+	}},
+	{[]string{"aws_ecr_repository"}, func(e *estimator, rs []resource) {
+		e.fixed("ECR storage", fmt.Sprintf("%d repo × %s GB × %s", len(rs), num(e.a.ECRGB), priceECRGBMonth), float64(len(rs))*e.a.ECRGB*priceECRGBMonth.USD)
+	}},
+	{[]string{"aws_s3_bucket"}, func(e *estimator, rs []resource) {
+		e.fixed("S3 storage", fmt.Sprintf("%d bucket%s × %s GB × %s", len(rs), plural(len(rs)), num(e.a.S3GB), priceS3GBMonth), float64(len(rs))*e.a.S3GB*priceS3GBMonth.USD)
+	}},
+	{[]string{"aws_cloudfront_distribution"}, func(e *estimator, distributions []resource) {
+		gb, req := max(0, e.a.CDNGB-cdnFreeGB), max(0, e.a.Requests-cdnFreeRequests)
+		e.fixed("CloudFront data out", afterFree(e.a.CDNGB, cdnFreeGB, " GB", priceCDNGB.String()), gb*priceCDNGB.USD)
+		e.fixed("CloudFront requests", afterFree(e.a.Requests, cdnFreeRequests, " requests", priceCDN10kRequests.String()+" per 10k"), req/10_000*priceCDN10kRequests.USD)
+		for _, d := range distributions {
+			pc, _ := d.Attrs["price_class"].(string)
+			if pc = cmp.Or(pc, "PriceClass_All"); pc != "PriceClass_100" {
+				e.note("aws_cloudfront_distribution.%s uses %s: viewers outside North America and Europe pay more than the US rates used here", d.Name, pc)
+			}
+		}
+	}},
+	{[]string{"aws_wafv2_web_acl"}, func(e *estimator, acls []resource) {
+		n, rules := len(acls), 0
+		for _, acl := range acls {
+			rules += len(blocks(acl.Attrs["rule"]))
+		}
+		e.fixed("WAF web ACL", fmt.Sprintf("%d × %s", n, priceWebACLMonth), float64(n)*priceWebACLMonth.USD)
+		e.fixed("WAF rules", fmt.Sprintf("%d × %s", rules, priceWAFRuleMonth), float64(rules)*priceWAFRuleMonth.USD)
+		e.fixed("WAF requests", fmt.Sprintf("%d × %s M × %s per M", n, num(e.a.Requests/1e6), priceWAFMillionCalls), float64(n)*e.a.Requests/1e6*priceWAFMillionCalls.USD)
+	}},
+	{[]string{"aws_route53_record"}, func(e *estimator, records []resource) {
+		n, alias := len(records), len(slices.DeleteFunc(slices.Clone(records), func(r resource) bool { return r.Attrs["alias"] == nil }))
+		e.fixed("Route 53 records", fmt.Sprintf("%d record%s, %d alias (alias queries free)", n, plural(n), alias), 0)
+		e.note("Route 53 counts only the stack's records, at $0: records cost nothing, alias queries to CloudFront and ALBs are free, and other records (DNS validation) see negligible queries; the hosted zone (%s/month) is yours and not counted", priceHostedZoneMonth)
+	}},
+	{[]string{"aws_acm_certificate"}, func(e *estimator, rs []resource) {
+		e.fixed("ACM certificates", fmt.Sprintf("%d public certificate%s (free)", len(rs), plural(len(rs))), 0)
+	}},
+}
+
+// free are the types the app creates that cost nothing by themselves (an IP set's rule is billed through its web ACL).
+var free = []string{
+	"aws_acm_certificate_validation", "aws_cloudfront_origin_access_control", "aws_cloudfront_response_headers_policy",
+	"aws_cloudwatch_log_resource_policy", "aws_default_security_group", "aws_security_group",
+	"aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule",
+	"aws_ecr_lifecycle_policy", "aws_iam_role", "aws_iam_role_policy", "aws_kms_alias",
+	"aws_internet_gateway", "aws_route", "aws_route_table", "aws_route_table_association", "aws_subnet", "aws_vpc",
+	"aws_lb_listener", "aws_lb_target_group", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls",
+	"aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
+	"aws_s3_bucket_versioning", "aws_secretsmanager_secret_version", "aws_wafv2_ip_set",
+}
+
+// tasks is a service's minimum and maximum task count: its scaling target's, else desired_count.
+func (e *estimator) tasks(svc resource) (min, max int) {
+	min = int(e.number(svc, "desired_count"))
+	max = min
+	for _, t := range e.resources["aws_appautoscaling_target"] {
+		if refersTo(t.Attrs["resource_id"], svc) {
+			min, max = int(e.number(t, "min_capacity")), int(e.number(t, "max_capacity"))
+		}
+	}
+	return min, max
+}
+
+// logGroups adds the lines of gb a month into groups. Stored data settles at a month's
+// ingestion times the retention in months (the groups' longest: an upper bound).
+func (e *estimator) logGroups(component string, gb float64, groups []resource) {
+	days := 0
+	for _, g := range groups {
+		days = max(days, int(e.number(g, "retention_in_days")))
+	}
+	if n, months := len(groups), float64(days)*12/365; n > 0 {
+		e.fixed(component+" ingestion", fmt.Sprintf("%s GB × %s (%d group%s)", num(gb), priceLogIngestGB, n, plural(n)), gb*priceLogIngestGB.USD)
+		e.fixed(component+" storage", fmt.Sprintf("%s GB × %d days retention (%s months) × %s", num(gb), days, num(months), priceLogStoreGB), gb*months*priceLogStoreGB.USD)
+	}
+}
+
+func afterFree(used, free float64, unit, rate string) string {
+	if used <= free {
+		return fmt.Sprintf("%s%s, within the %s%s free tier", num(used), unit, num(free), unit)
+	}
+	return fmt.Sprintf("(%s − %s free)%s × %s", num(used), num(free), unit, rate)
+}
