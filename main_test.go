@@ -104,6 +104,9 @@ func TestUnknownEnvironmentsDir(t *testing.T) {
 // TestSynthesizesEveryEnvironment runs the app on the repository's own
 // environment files and checks it writes one stack per file.
 func TestSynthesizesEveryEnvironment(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the stacks package synthesizes every environment; this repeats it through the binary")
+	}
 	out := t.TempDir()
 	wd, _ := os.Getwd()
 	code, stderr := run(t, wd, "CDKTF_OUTDIR="+out, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")

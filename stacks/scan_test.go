@@ -89,6 +89,9 @@ func TestSecurityScan(t *testing.T) {
 // except under CI=true, where a missing tool is a failure.
 func needTrivy(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping the security scan")
+	}
 	bin, err := planscan.FindTrivy()
 	if err != nil {
 		if os.Getenv("CI") == "true" {

@@ -131,6 +131,9 @@ func TestFindTrivyErrors(t *testing.T) {
 // TestScan runs the real trivy over testdata/plan.json, raw and cleaned.
 // It needs the binary (scripts/install-trivy.sh); about two seconds a scan.
 func TestScan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the trivy scans")
+	}
 	trivy, err := FindTrivy()
 	if err != nil {
 		if os.Getenv("CI") == "true" {
