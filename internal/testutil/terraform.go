@@ -26,10 +26,11 @@ const defaultMirror = "/opt/tf-plugins"
 // mirror: terraform, or another one (OpenTofu's tofu) through NeedCLI.
 type Terraform struct {
 	// Name is the command ("terraform", "tofu"), for messages.
-	Name   string
-	Binary string
-	Mirror string
-	env    []string
+	Name      string
+	Binary    string
+	Mirror    string
+	env       []string
+	providers *providerServers
 }
 
 // registries are the hosts a CLI resolves "hashicorp/aws" to; the mirror
@@ -89,7 +90,7 @@ func findCLI(name string) (*Terraform, string) {
 	if err := writeAtomic(cfg, []byte(rc)); err != nil {
 		return nil, err.Error()
 	}
-	return &Terraform{Name: name, Binary: bin, Mirror: mirror, env: []string{
+	return &Terraform{Name: name, Binary: bin, Mirror: mirror, providers: newProviderServers(mirror, host), env: []string{
 		"TF_CLI_CONFIG_FILE=" + cfg,
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
@@ -139,6 +140,10 @@ func (tf *Terraform) Run(dir string, args ...string) ([]byte, error) {
 	cmd := exec.Command(tf.Binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), tf.env...)
+	if s := tf.providers.lease(dir, args); s != nil {
+		defer tf.providers.release(s)
+		cmd.Env = append(cmd.Env, "TF_REATTACH_PROVIDERS="+s.reattach)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
