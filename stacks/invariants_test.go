@@ -1,7 +1,6 @@
 package stacks_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -252,9 +251,7 @@ func TestKeyInjectedAsSecret(t *testing.T) {
 	for name, s := range synthesized {
 		for _, td := range s.Resources("aws_ecs_task_definition") {
 			var defs []containerDef
-			if err := json.Unmarshal([]byte(td["container_definitions"].(string)), &defs); err != nil {
-				t.Fatal(err)
-			}
+			testutil.DecodeJSONEncode(t, td["container_definitions"], &defs)
 			want := s.Ref("aws_secretsmanager_secret", "secret", "arn") + ":ANTHROPIC_API_KEY::"
 			if len(defs) != 1 || len(defs[0].Secrets) != 1 || defs[0].Secrets[0].Name != "ANTHROPIC_API_KEY" || defs[0].Secrets[0].ValueFrom != want {
 				t.Errorf("%s: container secrets = %+v, want ANTHROPIC_API_KEY from %s", name, defs, want)

@@ -4,7 +4,6 @@
 package ecs
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -386,7 +385,7 @@ func New(scope constructs.Construct, id string, props Props) *Service {
 		EphemeralStorage:     ephemeralStorage(props.EphemeralStorageGiB),
 		ExecutionRoleArn:     execution.Arn(),
 		TaskRoleArn:          task.Arn(),
-		ContainerDefinitions: jsii.String(containerDefinitions(props, *logs.Name())),
+		ContainerDefinitions: containerDefinitions(props, *logs.Name()),
 	})
 	s.TaskDefinitionArn = taskDef.Arn()
 
@@ -672,17 +671,17 @@ func CronAt(hour int, days []string) string {
 	return fmt.Sprintf("cron(0 %d ? * %s *)", hour, strings.Join(inOrder, ","))
 }
 
-// containerDefinitions returns the task's container_definitions JSON with
-// the one bridge container. Tokens (image, secret ARN, log group) stay in the
-// strings as cdktf token markers, which synthesis turns into Terraform
-// references; plain config values are escaped (see literal).
-func containerDefinitions(p Props, logGroup string) string {
+// containerDefinitions returns the task's container_definitions with the one
+// bridge container, as Terraform's jsonencode() of the definitions. Tokens
+// (image, secret ARN, log group) stay in the strings as cdktf token markers,
+// which synthesis turns into Terraform references.
+func containerDefinitions(p Props, logGroup string) *string {
 	env := []nameValue{
-		{Name: NodeEnvVariable, Value: literal(p.NodeEnv)},
+		{Name: NodeEnvVariable, Value: p.NodeEnv},
 		{Name: PortVariable, Value: strconv.Itoa(p.ContainerPort)},
 	}
 	for _, k := range sortedKeys(p.Environment) {
-		env = append(env, nameValue{Name: k, Value: literal(p.Environment[k])})
+		env = append(env, nameValue{Name: k, Value: p.Environment[k]})
 	}
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
 
@@ -700,7 +699,7 @@ func containerDefinitions(p Props, logGroup string) string {
 		LogConfiguration: logConfiguration{
 			LogDriver: "awslogs",
 			Options: logOptions{
-				Group: logGroup, Region: literal(p.Region), StreamPrefix: ContainerName,
+				Group: logGroup, Region: p.Region, StreamPrefix: ContainerName,
 			},
 		},
 		// The bridge spawns Claude Code processes; an init process as PID 1
@@ -713,13 +712,7 @@ func containerDefinitions(p Props, logGroup string) string {
 		ReadonlyRootFilesystem: false,
 		HealthCheck:            containerHealthCheck(p),
 	}}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // keep "&", "<", ">" in values as they are
-	if err := enc.Encode(defs); err != nil {
-		panic("ecs: container definitions: " + err.Error()) // cannot happen: plain structs
-	}
-	return strings.TrimSuffix(buf.String(), "\n")
+	return jsonencode(defs)
 }
 
 // containerHealthCheck asks the bridge's /health from inside the container
@@ -794,17 +787,70 @@ type linuxParameters struct {
 	InitProcessEnabled bool `json:"initProcessEnabled"`
 }
 
-// literal escapes Terraform template sequences in a plain config value: the
-// container definitions reach Terraform as a string, where "${" and "%{"
-// would start an interpolation or directive. cdktf token markers
-// ("${TfToken[...]}") are left alone, so a token inside a value still resolves.
-func literal(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if (s[i] == '$' || s[i] == '%') && strings.HasPrefix(s[i+1:], "{") && !strings.HasPrefix(s[i+2:], "TfToken[") {
-			b.WriteByte(s[i]) // "$${" and "%%{" are Terraform's escapes
+// jsonencode returns Terraform's jsonencode(v) as a cdktf token (through
+// cdktf's Fn), so the value stays an expression in both outputs: a hand-made
+// JSON string with references inside is valid cdk.tf.json, but
+// `cdktf synth --hcl` turns it into broken tokens. v is turned into plain
+// maps and lists, and every string escaped for an HCL quoted string: cdktf
+// 0.20.11 escapes "${" itself but not `"`, `\` or "%{", so without this a
+// value such as `say "hi"` would end the string early.
+func jsonencode(v any) *string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		panic("ecs: container definitions: " + err.Error()) // cannot happen: plain structs
+	}
+	var tree any
+	if err := json.Unmarshal(data, &tree); err != nil {
+		panic("ecs: container definitions: " + err.Error())
+	}
+	return cdktf.Fn_Jsonencode(quoteStrings(tree))
+}
+
+// quoteStrings escapes every string (keys too) in a JSON tree of maps and
+// lists for an HCL quoted string (see jsonencode).
+func quoteStrings(v any) any {
+	switch v := v.(type) {
+	case string:
+		return hclQuoted(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = quoteStrings(x)
 		}
-		b.WriteByte(s[i])
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[hclQuoted(k)] = quoteStrings(x)
+		}
+		return out
+	}
+	return v // numbers, booleans, null
+}
+
+// hclQuoted escapes s for the inside of an HCL quoted string, except for
+// "${", which cdktf escapes (and which marks its tokens).
+func hclQuoted(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r == '%' && strings.HasPrefix(s[i+1:], "{"):
+			b.WriteString("%%") // "%%{" is a literal "%{", not a directive
+		default:
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }

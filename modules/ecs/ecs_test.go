@@ -44,6 +44,7 @@ func TestMain(m *testing.M) {
 			HealthCheckGracePeriodSeconds: 300,
 			Environment: map[string]string{
 				"ZED": "last", "ALPHA": "first", "N8N_URL": "https://n8n.example.com/?a=1&b=2", "TEMPLATE": "${not.a.ref}",
+				"QUOTED": "say \"hi\" \\ %{x}\nnext line",
 			},
 			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
 			Schedule:    ecs.Schedule{Enabled: true, Days: []string{"SAT", "MON"}, StartHour: 6, StopHour: 22, TimeZone: "Asia/Kolkata"},
@@ -156,7 +157,7 @@ func taskDefinition(t *testing.T, s *testutil.Synthesized) (map[string]any, cont
 	t.Helper()
 	td := s.Resource(t, "aws_ecs_task_definition", name(t, s, "aws_ecs_task_definition", "task_definition"))
 	var defs []container
-	testutil.Decode(t, td["container_definitions"], &defs)
+	testutil.DecodeJSONEncode(t, td["container_definitions"], &defs)
 	if len(defs) != 1 {
 		t.Fatalf("%d containers, want 1", len(defs))
 	}
@@ -225,7 +226,7 @@ func TestAPIKeyIsASecret(t *testing.T) {
 				}
 			}
 			td, _ := taskDefinition(t, tt.s)
-			if strings.Contains(td["container_definitions"].(string), `"name":"ANTHROPIC_API_KEY","value"`) {
+			if strings.Contains(td["container_definitions"].(string), `"name" = "ANTHROPIC_API_KEY", "value"`) {
 				t.Error("container_definitions holds ANTHROPIC_API_KEY as a plain value")
 			}
 		})
@@ -241,7 +242,7 @@ func TestEnvironment(t *testing.T) {
 		{"defaults", base, [][2]string{{"NODE_ENV", "production"}, {"PORT", "3000"}}},
 		{"extra sorted", scaled, [][2]string{
 			{"ALPHA", "first"}, {"N8N_URL", "https://n8n.example.com/?a=1&b=2"}, {"NODE_ENV", "staging"},
-			{"PORT", "3000"}, {"TEMPLATE", "$${not.a.ref}"}, {"ZED", "last"},
+			{"PORT", "3000"}, {"QUOTED", "say \"hi\" \\ %%{x}\nnext line"}, {"TEMPLATE", "$${not.a.ref}"}, {"ZED", "last"},
 		}},
 	}
 	for _, tt := range tests {
@@ -252,7 +253,7 @@ func TestEnvironment(t *testing.T) {
 				got = append(got, [2]string{e.Name, e.Value})
 			}
 			if !slices.Equal(got, tt.want) {
-				t.Errorf("environment =\n%v\nwant (sorted by name; \"${\" escaped for Terraform)\n%v", got, tt.want)
+				t.Errorf("environment =\n%q\nwant (sorted by name; \"${\" and \"%%{\" escaped for Terraform)\n%q", got, tt.want)
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 // JSON cannot show. Skipped without terraform and the provider mirror
 // (failed under CI).
 func TestPlan(t *testing.T) {
+	t.Parallel()
 	tf := testutil.NeedTerraform(t)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(scaled.JSON)))
 	counts := testutil.CountByType(plan)
@@ -55,4 +56,18 @@ func TestPlan(t *testing.T) {
 			t.Errorf("%s: action %v, want create on a fresh plan", rc.Address, rc.Change.Actions)
 		}
 	}
+}
+
+// TestEnvironmentValuesSurviveTerraform applies the "scaled" stack with
+// `terraform test` and a mocked provider and reads the container's
+// environment back through jsondecode: each value arrives exactly as
+// configured, quotes, backslashes, newlines and template sequences included.
+func TestEnvironmentValuesSurviveTerraform(t *testing.T) {
+	t.Parallel()
+	td := "aws_ecs_task_definition." + name(t, scaled, "aws_ecs_task_definition", "task_definition")
+	testutil.NeedTerraform(t).ApplyWithMocks(t, []byte(scaled.JSON), []testutil.StateCheck{{
+		Expr: "[for e in jsondecode(" + td + ".container_definitions)[0].environment : e.value]",
+		// HCL: "$${" and "%%{" are a literal "${" and "%{".
+		Want: `["first", "https://n8n.example.com/?a=1&b=2", "staging", "3000", "say \"hi\" \\ %%{x}\nnext line", "$${not.a.ref}", "last"]`,
+	}})
 }
