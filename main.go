@@ -1,5 +1,6 @@
 // Command infra synthesizes one Terraform stack per environment file in
-// environments/ into cdktf.out/stacks/<env>/cdk.tf.json.
+// environments/ into cdktf.out/stacks/<env>/cdk.tf.json, removes the stacks
+// of environments that no longer exist, and prints one line per stack.
 package main
 
 import (
@@ -14,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/nodeversion"
+	"github.com/n8n-builder/infra/internal/synthout"
 	"github.com/n8n-builder/infra/stacks"
 )
 
@@ -42,7 +45,12 @@ func main() {
 	if err != nil {
 		refuse(err.Error())
 	}
+	nodeversion.Quiet() // may restart the program with jsii's banner silenced
+	os.Exit(synth(envs))
+}
 
+// synth builds and writes the stacks, then tidies and reports cdktf.out.
+func synth(envs []*environments.Environment) int {
 	for _, env := range envs {
 		if w := env.LocalStateWarning(); w != "" {
 			fmt.Fprintln(os.Stderr, "warning: "+w)
@@ -58,6 +66,23 @@ func main() {
 		}
 	}
 	app.Synth()
+
+	outdir := *app.Outdir()
+	warnings, err := synthout.Prune(outdir)
+	for _, w := range warnings {
+		fmt.Fprintln(os.Stderr, "warning:", w)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "cleaning up", outdir+":", err)
+		return 1
+	}
+	written, err := synthout.Read(outdir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	synthout.Report(os.Stdout, written)
+	return 0
 }
 
 // build defines the stack of env. A panic there is a bug (a user error that

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/nodeversion"
 )
 
 // binary is the app built once for the end-to-end tests.
@@ -35,19 +38,27 @@ func TestMain(m *testing.M) {
 // run executes the app in workDir and returns its exit code and stderr.
 func run(t *testing.T, workDir string, env ...string) (int, string) {
 	t.Helper()
+	code, _, stderr := runOut(t, workDir, os.Environ(), env...)
+	return code, stderr
+}
+
+// runOut executes the app in workDir with environ plus env and returns its
+// exit code, stdout and stderr.
+func runOut(t *testing.T, workDir string, environ []string, env ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.Command(binary)
 	cmd.Dir = workDir
-	cmd.Env = append(os.Environ(), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	cmd.Env = append(environ, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	if exit, ok := err.(*exec.ExitError); ok {
-		return exit.ExitCode(), stderr.String()
+		return exit.ExitCode(), stdout.String(), stderr.String()
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	return 0, stderr.String()
+	return 0, stdout.String(), stderr.String()
 }
 
 // TestBadInput runs the app on each broken environment file in testdata/bad
@@ -102,21 +113,70 @@ func TestUnknownEnvironmentsDir(t *testing.T) {
 }
 
 // TestSynthesizesEveryEnvironment runs the app on the repository's own
-// environment files and checks it writes one stack per file.
+// environment files, into an output folder that holds the stack of an
+// environment that no longer exists and an HCL stack from an earlier
+// `cdktf synth --hcl`. It must write one stack per file, remove what no
+// longer belongs, and say so in one line per stack plus the next command;
+// on a Node.js older than 22 one short note replaces jsii's banner.
 func TestSynthesizesEveryEnvironment(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the stacks package synthesizes every environment; this repeats it through the binary")
 	}
 	out := t.TempDir()
+	mustWrite(t, filepath.Join(out, "stacks", "gone", "cdk.tf.json"), []byte("{}"))
+	mustWrite(t, filepath.Join(out, "stacks", "dev", "cdk.tf"), []byte("# from cdktf synth --hcl"))
 	wd, _ := os.Getwd()
-	code, stderr := run(t, wd, "CDKTF_OUTDIR="+out, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
+	var environ []string // without the banner switch, as a new user runs it
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, nodeversion.SilenceVar+"=") {
+			environ = append(environ, kv)
+		}
+	}
+	code, stdout, stderr := runOut(t, wd, environ, "CDKTF_OUTDIR="+out)
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
+
+	var want strings.Builder
 	for _, env := range []string{"dev", "prod"} {
-		if _, err := os.Stat(filepath.Join(out, "stacks", env, "cdk.tf.json")); err != nil {
-			t.Errorf("stack %s not written: %v", env, err)
+		path := filepath.Join(out, "stacks", env, "cdk.tf.json")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("stack %s not written: %v", env, err)
 		}
+		var stack struct {
+			Resource map[string]map[string]any `json:"resource"`
+		}
+		if err := json.Unmarshal(data, &stack); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, byName := range stack.Resource {
+			n += len(byName)
+		}
+		fmt.Fprintf(&want, "%-4s  %3d resources  %s\n", env, n, path)
+	}
+	want.WriteString("next: npx cdktf diff dev\n")
+	if stdout != want.String() {
+		t.Errorf("stdout:\n%s\nwant:\n%s", stdout, want.String())
+	}
+	for _, stale := range []string{filepath.Join("stacks", "gone"), filepath.Join("stacks", "dev", "cdk.tf")} {
+		if _, err := os.Stat(filepath.Join(out, stale)); !os.IsNotExist(err) {
+			t.Errorf("%s is still there (err %v)", stale, err)
+		}
+	}
+
+	node, err := exec.Command("node", "--version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	major, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(strings.TrimSpace(string(node)), "v"), ".", 2)[0])
+	wantErr := ""
+	if major < nodeversion.Supported {
+		wantErr = "note: Node.js " + strings.TrimSpace(string(node)) + " is past its end of support in jsii; this still works, but use Node.js 22 or 24\n"
+	}
+	if stderr != wantErr {
+		t.Errorf("stderr (Node.js %s):\n%s\nwant:\n%s", strings.TrimSpace(string(node)), stderr, wantErr)
 	}
 	// prod keeps its state in S3; dev is not protected: nothing to warn about.
 	if strings.Contains(stderr, "warning:") {
