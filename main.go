@@ -81,7 +81,10 @@ func synth(envs []*environments.Environment) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	synthout.Report(os.Stdout, written)
+	// Under `npx cdktf synth|diff|deploy` the cdktf CLI reports the stacks.
+	if os.Getenv("CDKTF_CONTEXT_JSON") == "" {
+		synthout.Report(os.Stdout, written)
+	}
 	return 0
 }
 
