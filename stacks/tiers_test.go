@@ -319,7 +319,7 @@ func TestDrainDrivesDelayAndStop(t *testing.T) {
 			var defs []struct {
 				StopTimeout int `json:"stopTimeout"`
 			}
-			testutil.Decode(t, td["container_definitions"], &defs)
+			testutil.DecodeJSONEncode(t, td["container_definitions"], &defs)
 			if len(defs) != 1 || defs[0].StopTimeout != min(drain, 120) {
 				t.Errorf("%s: stopTimeout %+v, want min(drainSeconds %d, 120)", name, defs, drain)
 			}
