@@ -168,7 +168,7 @@ func checkCidrs(p *problems, field string, cidrs []string, required, wafSet bool
 		case pre.String() != c:
 			p.add(f, "%q is not written canonically; write %q", c, pre.String())
 		case wafSet && pre.Bits() == 0:
-			p.add(f, "%q: AWS WAF IP sets do not accept /0; leave waf.allowedCidrs out to let every client through", c)
+			p.add(f, "%q: AWS WAF IP sets do not accept /0; leave %s out to let every client through", c, field)
 		}
 	}
 }

@@ -195,6 +195,13 @@ type Secret struct {
 
 // LoadBalancer configures the ALB.
 type LoadBalancer struct {
+	// Exposure says how the bridge is reached. "public": an internet-facing
+	// ALB in the public subnets, which CloudFront and your n8n call directly.
+	// "cloudfront": an internal ALB in the private subnets that only
+	// CloudFront reaches, through a VPC origin; every URL then goes through
+	// CloudFront and its WAF. Default: "cloudfront" where protected is true,
+	// else "public".
+	Exposure string `json:"exposure"`
 	// HTTPS serves the bridge on 443 and redirects 80 to it. Needs a
 	// certificate: CertificateArn, or DomainName with HostedZoneID. Default: false.
 	HTTPS bool `json:"https"`
@@ -202,19 +209,28 @@ type LoadBalancer struct {
 	CertificateArn string `json:"certificateArn"`
 	// SslPolicy of the HTTPS listener. Default: "ELBSecurityPolicy-TLS13-1-2-2021-06".
 	SslPolicy string `json:"sslPolicy"`
-	// AllowedCidrs may reach the ALB listeners. Default: ["0.0.0.0/0"] (the
-	// CloudFront origin and the external n8n must reach it).
+	// AllowedCidrs may reach the ALB listeners; "public" exposure only.
+	// Default: ["0.0.0.0/0"] (the CloudFront origin and the external n8n must
+	// reach it).
 	AllowedCidrs []string `json:"allowedCidrs"`
 	// CloudFrontPrefixListID is the region's AWS-managed prefix list
-	// "com.amazonaws.global.cloudfront.origin-facing" (pl-...): when set,
-	// CloudFront may reach the ALB on its origin port whatever AllowedCidrs
-	// says, so AllowedCidrs can be narrowed to your own network and n8n.
-	// Default: none. (It counts as about 55 rules against the security
-	// group's rule quota of 60.)
+	// "com.amazonaws.global.cloudfront.origin-facing" (pl-...). "public":
+	// when set, CloudFront may reach the ALB on its origin port whatever
+	// AllowedCidrs says, so AllowedCidrs can be narrowed to your own network
+	// and n8n; default none. "cloudfront": the only source the internal ALB
+	// admits; default the region's list from a built-in table, required in
+	// regions the table lacks. (It counts as about 55 rules against the
+	// security group's rule quota of 60.)
 	CloudFrontPrefixListID string `json:"cloudFrontPrefixListId"`
 	// AccessLogs writes ALB access logs to an S3 bucket. Default: true.
 	AccessLogs bool `json:"accessLogs"`
 }
+
+// Exposures of the bridge (loadBalancer.exposure).
+const (
+	ExposurePublic     = "public"
+	ExposureCloudFront = "cloudfront"
+)
 
 // UI configures the chat UI's S3 bucket and CloudFront distribution.
 type UI struct {
@@ -236,6 +252,11 @@ type WAF struct {
 	RateLimitPer5Min int `json:"rateLimitPer5Min"`
 	// AllowedCidrs, when set, are the only client ranges let through. Default: none (all).
 	AllowedCidrs []string `json:"allowedCidrs"`
+	// CallbackAllowedCidrs, when set, are the only IPv4 ranges that may call
+	// /error-callback: the addresses your n8n calls from. Needs
+	// loadBalancer.exposure "cloudfront" (in "public" mode n8n calls the ALB
+	// directly, around the WAF). Default: none (anyone).
+	CallbackAllowedCidrs []string `json:"callbackAllowedCidrs"`
 }
 
 // Alerts configures the alarm topic, the CloudWatch alarms and dashboard,
@@ -307,9 +328,10 @@ func Defaults() Environment {
 		ECR:    ECR{ImmutableTags: true, UntaggedExpiryDays: 7, KeepTaggedImages: 30},
 		Secret: Secret{RecoveryWindowDays: 30},
 		LoadBalancer: LoadBalancer{
-			SslPolicy:    loadbalancer.DefaultSslPolicy,
-			AllowedCidrs: []string{"0.0.0.0/0"},
-			AccessLogs:   true,
+			SslPolicy:  loadbalancer.DefaultSslPolicy,
+			AccessLogs: true,
+			// Exposure and AllowedCidrs depend on other fields: see
+			// fillDerivedDefaults.
 		},
 		UI:  UI{PriceClass: "PriceClass_100", AccessLogs: true},
 		WAF: WAF{Enabled: true, RateLimitPer5Min: 1000},

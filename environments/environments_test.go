@@ -46,6 +46,41 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+// TestExposureDefaults: a protected environment gets a private ALB and no
+// ALB allow-list; an unprotected one a public ALB open to everyone; an
+// explicit exposure wins either way.
+func TestExposureDefaults(t *testing.T) {
+	tests := []struct {
+		name, json   string
+		exposure     string
+		allowedCidrs []string
+		prefixList   string
+	}{
+		{"protected", `{}`, ExposureCloudFront, nil, "pl-3b927c52"},
+		{"unprotected", `{"protected": false, "secret": {"recoveryWindowDays": 0}}`, ExposurePublic, []string{"0.0.0.0/0"}, ""},
+		{"protected, public on purpose", `{"loadBalancer": {"exposure": "public"}}`, ExposurePublic, []string{"0.0.0.0/0"}, ""},
+		{"public with a prefix list", `{"loadBalancer": {"exposure": "public", "allowedCidrs": ["203.0.113.0/24"], "cloudFrontPrefixListId": "pl-0123abcd"}}`, ExposurePublic, []string{"203.0.113.0/24"}, "pl-0123abcd"},
+		{"private, prefix list given", `{"loadBalancer": {"cloudFrontPrefixListId": "pl-0123abcd"}}`, ExposureCloudFront, nil, "pl-0123abcd"},
+		{"private in another region", `{"region": "eu-west-1", "network": {"availabilityZones": ["eu-west-1a", "eu-west-1b"]}}`, ExposureCloudFront, nil, "pl-4fa04526"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, err := Parse("environments/staging.json", []byte(mergeMinimal(tt.json)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lb := env.LoadBalancer
+			if lb.Exposure != tt.exposure || !reflect.DeepEqual(lb.AllowedCidrs, tt.allowedCidrs) || env.CloudFrontPrefixList() != tt.prefixList {
+				t.Errorf("exposure %q, allowedCidrs %v, prefix list %q; want %q, %v, %q",
+					lb.Exposure, lb.AllowedCidrs, env.CloudFrontPrefixList(), tt.exposure, tt.allowedCidrs, tt.prefixList)
+			}
+			if env.PrivateALB() != (tt.exposure == ExposureCloudFront) {
+				t.Errorf("PrivateALB() = %v with exposure %q", env.PrivateALB(), lb.Exposure)
+			}
+		})
+	}
+}
+
 func TestDeriveSubnetsOfSmallVpc(t *testing.T) {
 	pub, priv, ok := deriveSubnets("192.168.4.0/24")
 	want := []string{"192.168.4.0/28", "192.168.4.16/28"}
@@ -152,12 +187,18 @@ func TestValidation(t *testing.T) {
 		{"malformed certificate arn", "", `{"domainName": "b.example.com", "hostedZoneId": "Z123", "loadBalancer": {"https": true, "certificateArn": "cert-1"}}`, []string{"loadBalancer.certificateArn: \"cert-1\" is not an ACM certificate ARN"}},
 		{"ui certificate outside us-east-1", "", `{"region": "eu-west-1", "network": {"availabilityZones": ["eu-west-1a", "eu-west-1b"]}, "domainName": "b.example.com", "ui": {"certificateArn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc-1"}}`, []string{"ui.certificateArn: is in eu-west-1; CloudFront only uses certificates from us-east-1"}},
 		{"ssl policy", "", `{"loadBalancer": {"sslPolicy": "ELBSecurityPolicy-2016-08"}}`, []string{"loadBalancer.sslPolicy: \"ELBSecurityPolicy-2016-08\" is not a TLS 1.3 policy"}},
-		{"alb allow-list", "", `{"loadBalancer": {"allowedCidrs": ["10.0.0.0/33"]}}`, []string{"loadBalancer.allowedCidrs[0]: \"10.0.0.0/33\" is not an IPv4 network CIDR"}},
+		{"alb allow-list", "", `{"loadBalancer": {"exposure": "public", "allowedCidrs": ["10.0.0.0/33"]}}`, []string{"loadBalancer.allowedCidrs[0]: \"10.0.0.0/33\" is not an IPv4 network CIDR"}},
 		{"prefix list id", "", `{"loadBalancer": {"cloudFrontPrefixListId": "cloudfront"}}`, []string{"loadBalancer.cloudFrontPrefixListId: \"cloudfront\" is not a prefix list id"}},
-		{"repeated alb allow-list entry", "", `{"loadBalancer": {"allowedCidrs": ["203.0.113.0/24", "198.51.100.0/24", "203.0.113.0/24"]}}`, []string{"loadBalancer.allowedCidrs[2]: \"203.0.113.0/24\" repeats loadBalancer.allowedCidrs[0]"}},
+		{"repeated alb allow-list entry", "", `{"loadBalancer": {"exposure": "public", "allowedCidrs": ["203.0.113.0/24", "198.51.100.0/24", "203.0.113.0/24"]}}`, []string{"loadBalancer.allowedCidrs[2]: \"203.0.113.0/24\" repeats loadBalancer.allowedCidrs[0]"}},
 		{"repeated waf allow-list entry", "", `{"waf": {"allowedCidrs": ["203.0.113.0/24", "203.0.113.0/24"]}}`, []string{"waf.allowedCidrs[1]: \"203.0.113.0/24\" repeats waf.allowedCidrs[0]"}},
 		{"repeated egress port", "", `{"network": {"bridgeEgressPorts": [443, 5678, 443]}}`, []string{"network.bridgeEgressPorts[2]: 443 repeats network.bridgeEgressPorts[0]"}},
-		{"empty alb allow-list", "", `{"loadBalancer": {"allowedCidrs": []}}`, []string{"loadBalancer.allowedCidrs: must list at least one CIDR"}},
+		{"empty alb allow-list", "", `{"loadBalancer": {"exposure": "public", "allowedCidrs": []}}`, []string{"loadBalancer.allowedCidrs: must list at least one CIDR"}},
+		{"exposure", "", `{"loadBalancer": {"exposure": "private"}}`, []string{"loadBalancer.exposure: \"private\" is not an exposure; valid: \"public\" (an internet-facing ALB) or \"cloudfront\""}},
+		{"alb allow-list with a private alb", "", `{"loadBalancer": {"allowedCidrs": ["203.0.113.0/24"]}}`, []string{"loadBalancer.allowedCidrs: applies only to loadBalancer.exposure \"public\""}},
+		{"private alb where no prefix list is known", "", `{"region": "eu-south-1", "network": {"availabilityZones": ["eu-south-1a", "eu-south-1b"]}}`, []string{"loadBalancer.cloudFrontPrefixListId: is required with loadBalancer.exposure \"cloudfront\" in eu-south-1", "aws ec2 describe-managed-prefix-lists"}},
+		{"callback allow-list with a public alb", "", `{"loadBalancer": {"exposure": "public"}, "waf": {"callbackAllowedCidrs": ["203.0.113.7/32"]}}`, []string{"waf.callbackAllowedCidrs: needs loadBalancer.exposure \"cloudfront\""}},
+		{"callback allow-list while off", "", `{"waf": {"enabled": false, "callbackAllowedCidrs": ["203.0.113.7/32"]}}`, []string{"waf.callbackAllowedCidrs: is set but waf.enabled is false"}},
+		{"callback allow-list entry", "", `{"waf": {"callbackAllowedCidrs": ["2001:db8::/32"]}}`, []string{"waf.callbackAllowedCidrs[0]: \"2001:db8::/32\" is not an IPv4 network CIDR"}},
 		{"price class", "", `{"ui": {"priceClass": "PriceClass_50"}}`, []string{"ui.priceClass: \"PriceClass_50\" is not a CloudFront price class"}},
 		{"waf rate limit", "", `{"waf": {"rateLimitPer5Min": 5}}`, []string{"waf.rateLimitPer5Min: 5 must be 10 to 2000000000"}},
 		{"waf allow-list while off", "", `{"waf": {"enabled": false, "allowedCidrs": ["203.0.113.0/24"]}}`, []string{"waf.allowedCidrs: is set but waf.enabled is false"}},

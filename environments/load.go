@@ -322,6 +322,17 @@ func (e *Environment) fillDerivedDefaults() {
 		on := e.Protected
 		e.Alerts.Enabled = &on
 	}
+	lb := &e.LoadBalancer
+	if lb.Exposure == "" {
+		lb.Exposure = ExposurePublic
+		if e.Protected {
+			lb.Exposure = ExposureCloudFront
+		}
+	}
+	// nil: left out. An explicit [] stays empty, and validation refuses it.
+	if lb.AllowedCidrs == nil && lb.Exposure == ExposurePublic {
+		lb.AllowedCidrs = []string{"0.0.0.0/0"}
+	}
 	n := &e.Network
 	if len(n.PublicSubnetCidrs) == 0 && len(n.PrivateSubnetCidrs) == 0 {
 		if pub, priv, ok := deriveSubnets(n.VpcCidr); ok {

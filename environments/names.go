@@ -1,6 +1,10 @@
 package environments
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/n8n-builder/infra/modules/networking"
+)
 
 // Prefix is the start of every resource name: <project>-<env>.
 func (e *Environment) Prefix() string { return e.ProjectName + "-" + e.Name }
@@ -63,4 +67,19 @@ func (e *Environment) LocalStateWarning() string {
 	}
 	return e.File + ": protected, but its state is the local file " + e.LocalStateFile() +
 		`; set backend.s3 (README "Remote state")`
+}
+
+// PrivateALB reports whether the ALB is internal, reached only by CloudFront
+// through a VPC origin (loadBalancer.exposure "cloudfront").
+func (e *Environment) PrivateALB() bool { return e.LoadBalancer.Exposure == ExposureCloudFront }
+
+// CloudFrontPrefixList is the id of the region's CloudFront origin-facing
+// prefix list for the ALB's security group: loadBalancer.cloudFrontPrefixListId,
+// else, where the ALB is private, the region's entry in
+// networking.CloudFrontOriginFacingPrefixLists; "" when there is none.
+func (e *Environment) CloudFrontPrefixList() string {
+	if id := e.LoadBalancer.CloudFrontPrefixListID; id != "" || !e.PrivateALB() {
+		return id
+	}
+	return networking.CloudFrontOriginFacingPrefixLists[e.Region]
 }

@@ -54,6 +54,9 @@ var (
 	nodeEnvPattern    = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 )
 
+// findPrefixList tells how to look up the CloudFront prefix list id.
+const findPrefixList = "find it with: aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing --query 'PrefixLists[0].PrefixListId'"
+
 // problems collects validation messages for one file.
 type problems struct {
 	file string
@@ -379,9 +382,21 @@ func (e *Environment) validateEdge(p *problems) {
 	if !contains(loadbalancer.SslPolicies, lb.SslPolicy) {
 		p.add("loadBalancer.sslPolicy", "%q is not a TLS 1.3 policy; valid: %s", lb.SslPolicy, strings.Join(loadbalancer.SslPolicies, ", "))
 	}
-	checkCidrs(p, "loadBalancer.allowedCidrs", lb.AllowedCidrs, true, false)
+	switch lb.Exposure {
+	case ExposurePublic:
+		checkCidrs(p, "loadBalancer.allowedCidrs", lb.AllowedCidrs, true, false)
+	case ExposureCloudFront:
+		if len(lb.AllowedCidrs) > 0 {
+			p.add("loadBalancer.allowedCidrs", "applies only to loadBalancer.exposure %q: with %q the ALB is internal and admits nothing but CloudFront's VPC origin; remove it, and limit clients with waf.allowedCidrs instead", ExposurePublic, ExposureCloudFront)
+		}
+		if e.CloudFrontPrefixList() == "" {
+			p.add("loadBalancer.cloudFrontPrefixListId", "is required with loadBalancer.exposure %q in %s, which has no built-in id: the internal ALB admits only CloudFront's origin-facing prefix list; %s", ExposureCloudFront, e.Region, findPrefixList)
+		}
+	default:
+		p.add("loadBalancer.exposure", "%q is not an exposure; valid: %q (an internet-facing ALB) or %q (an internal ALB that only CloudFront reaches, through a VPC origin)", lb.Exposure, ExposurePublic, ExposureCloudFront)
+	}
 	if id := lb.CloudFrontPrefixListID; id != "" && !prefixListPattern.MatchString(id) {
-		p.add("loadBalancer.cloudFrontPrefixListId", "%q is not a prefix list id (pl- and hex digits); find it with: aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing", id)
+		p.add("loadBalancer.cloudFrontPrefixListId", "%q is not a prefix list id (pl- and hex digits); %s", id, findPrefixList)
 	}
 
 	if !contains(PriceClasses, e.UI.PriceClass) {
@@ -406,8 +421,19 @@ func (e *Environment) validateEdge(p *problems) {
 			p.add("waf.rateLimitPer5Min", "%d must be 10 to 2000000000 requests per IP in 5 minutes", e.WAF.RateLimitPer5Min)
 		}
 		checkCidrs(p, "waf.allowedCidrs", e.WAF.AllowedCidrs, false, true)
-	} else if len(e.WAF.AllowedCidrs) > 0 {
-		p.add("waf.allowedCidrs", "is set but waf.enabled is false; the allow-list is enforced by the WAF")
+		checkCidrs(p, "waf.callbackAllowedCidrs", e.WAF.CallbackAllowedCidrs, false, true)
+		if len(e.WAF.CallbackAllowedCidrs) > 0 && !e.PrivateALB() {
+			p.add("waf.callbackAllowedCidrs", "needs loadBalancer.exposure %q: with %q your n8n calls the ALB directly, around the WAF (narrow loadBalancer.allowedCidrs instead)", ExposureCloudFront, e.LoadBalancer.Exposure)
+		}
+	} else {
+		for _, f := range []struct {
+			field string
+			cidrs []string
+		}{{"waf.allowedCidrs", e.WAF.AllowedCidrs}, {"waf.callbackAllowedCidrs", e.WAF.CallbackAllowedCidrs}} {
+			if len(f.cidrs) > 0 {
+				p.add(f.field, "is set but waf.enabled is false; the allow-list is enforced by the WAF")
+			}
+		}
 	}
 }
 

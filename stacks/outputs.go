@@ -23,22 +23,40 @@ import (
 // constants of package outputs, which cmd/smoke reads them by.
 func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, net *networking.Networking,
 	repo *ecr.Repository, secret *secrets.Secret, lb *loadbalancer.LoadBalancer, svc *ecs.Service, ui *frontend.Frontend, mon *monitoring.Monitoring) {
-	// The bridge's own URL: its custom name over HTTPS, or the ALB's DNS name over HTTP.
-	bridgeURL, wsURL := "http://"+*lb.DNSName, "ws://"+*lb.DNSName+"/ws"
-	if env.LoadBalancer.HTTPS {
-		bridgeURL, wsURL = "https://"+env.APIDomain(), "wss://"+env.APIDomain()+"/ws"
-	}
 	// The UI's origin: the custom domain when set, else CloudFront's name.
 	uiHost := *ui.DomainName
 	if env.DomainName != "" {
 		uiHost = env.DomainName
 	}
+	// The bridge as the world reaches it (bridgeURL, wsURL) and on the ALB.
+	var albURL, bridgeURL, wsURL string
+	albDescription := "DNS name of the bridge's internet-facing Application Load Balancer."
+	albURLDescription := "URL of the bridge on the ALB (https with a certificate, else http)."
+	wsDescription := "The bridge's WebSocket on the ALB (ws:// in an HTTP-only environment)."
+	switch {
+	case env.PrivateALB():
+		// No name of ours points at a private ALB: its own name, with the
+		// scheme of its listener (with https, the certificate names api.<domain>).
+		albURL = "http://" + *lb.DNSName
+		if env.LoadBalancer.HTTPS {
+			albURL = "https://" + *lb.DNSName
+		}
+		bridgeURL, wsURL = "https://"+uiHost, "wss://"+uiHost+"/ws"
+		albDescription = "DNS name of the bridge's internal ALB: it resolves to private addresses and is reachable only inside the VPC (CloudFront reaches it through a VPC origin)."
+		albURLDescription = "URL of the bridge on the internal ALB, reachable only inside the VPC; from outside, use the CloudFront URLs."
+		wsDescription = "The bridge's WebSocket, through CloudFront (the ALB is internal)."
+	case env.LoadBalancer.HTTPS:
+		albURL, bridgeURL, wsURL = "https://"+env.APIDomain(), "https://"+env.APIDomain(), "wss://"+env.APIDomain()+"/ws"
+	default:
+		albURL, bridgeURL, wsURL = "http://"+*lb.DNSName, "http://"+*lb.DNSName, "ws://"+*lb.DNSName+"/ws"
+	}
 
 	output(stack, outputs.VpcID, net.VpcID, "ID of the VPC.")
-	output(stack, outputs.ALBDNSName, lb.DNSName, "DNS name of the bridge's Application Load Balancer.")
-	output(stack, outputs.ALBURL, bridgeURL, "URL of the bridge on the ALB (https with a certificate, else http).")
-	output(stack, outputs.ErrorCallbackURL, bridgeURL+"/error-callback", "Paste into the HTTP Request node of your n8n error workflow.")
-	output(stack, outputs.WebSocketURL, wsURL, "The bridge's WebSocket on the ALB (ws:// in an HTTP-only environment).")
+	output(stack, outputs.LoadBalancerExposure, env.LoadBalancer.Exposure, "loadBalancer.exposure: \"public\" (internet-facing ALB) or \"cloudfront\" (internal ALB; every URL goes through CloudFront and its WAF).")
+	output(stack, outputs.ALBDNSName, lb.DNSName, albDescription)
+	output(stack, outputs.ALBURL, albURL, albURLDescription)
+	output(stack, outputs.ErrorCallbackURL, bridgeURL+callbackPath, "Paste into the HTTP Request node of your n8n error workflow.")
+	output(stack, outputs.WebSocketURL, wsURL, wsDescription)
 	output(stack, outputs.WebSocketViaCloudFrontURL, "wss://"+uiHost+"/ws", "The WebSocket URL the chat UI should use: same origin as the UI, always wss://.")
 	output(stack, outputs.ECRRepositoryURL, repo.RepositoryURL, "Push the bridge image here.")
 	output(stack, outputs.ECSClusterName, svc.ClusterName, "ECS cluster of the bridge service.")
@@ -58,7 +76,7 @@ func defineOutputs(stack cdktf.TerraformStack, env *environments.Environment, ne
 		output(stack, outputs.AlertsTopicArn, mon.TopicArn, "SNS topic the alarms notify; subscribe more endpoints to it.")
 		output(stack, outputs.DashboardURL, "https://"+env.Region+".console.aws.amazon.com/cloudwatch/home?region="+env.Region+"#dashboards/dashboard/"+*mon.DashboardName, "CloudWatch dashboard with the alarm signals.")
 	}
-	if env.LoadBalancer.HTTPS {
+	if env.LoadBalancer.HTTPS && !env.PrivateALB() {
 		output(stack, outputs.APIURL, "https://"+env.APIDomain(), "The bridge on its custom domain.")
 	}
 }

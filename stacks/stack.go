@@ -37,8 +37,9 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 		PrivateSubnetCidrs:     env.Network.PrivateSubnetCidrs,
 		NatMode:                env.Network.NatMode,
 		AppPort:                bridgePort,
+		PrivateALB:             env.PrivateALB(),
 		AlbAllowedCidrs:        env.LoadBalancer.AllowedCidrs,
-		CloudFrontPrefixListID: env.LoadBalancer.CloudFrontPrefixListID,
+		CloudFrontPrefixListID: env.CloudFrontPrefixList(),
 		CloudFrontOriginPort:   originPort(env),
 		BridgeEgressPorts:      env.Network.BridgeEgressPorts,
 		FlowLogs:               env.Network.FlowLogs.Enabled,
@@ -64,11 +65,18 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 
 	uiCert, albCert := certificatesFor(stack, env, global)
 
+	// A private ALB lives in the private subnets, beside the tasks: it needs
+	// no route to the internet, and CloudFront's VPC origin reaches it there.
+	albSubnets := net.PublicSubnetIDs
+	if env.PrivateALB() {
+		albSubnets = net.PrivateSubnetIDs
+	}
 	lb := loadbalancer.New(stack, "loadbalancer", loadbalancer.Props{
 		NamePrefix:                 env.Prefix(),
 		Region:                     env.Region,
 		VpcID:                      net.VpcID,
-		SubnetIDs:                  net.PublicSubnetIDs,
+		Internal:                   env.PrivateALB(),
+		SubnetIDs:                  albSubnets,
 		SecurityGroupID:            net.AlbSecurityGroupID,
 		AppPort:                    bridgePort,
 		HealthCheckPath:            "/health",
@@ -143,37 +151,51 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 	var webACL *string
 	if env.WAF.Enabled {
 		webACL = waf.New(stack, "waf", waf.Props{
-			NamePrefix:       env.Prefix(),
-			RateLimitPer5Min: env.WAF.RateLimitPer5Min,
-			AllowedCidrs:     env.WAF.AllowedCidrs,
-			Provider:         global,
+			NamePrefix:           env.Prefix(),
+			RateLimitPer5Min:     env.WAF.RateLimitPer5Min,
+			AllowedCidrs:         env.WAF.AllowedCidrs,
+			CallbackPath:         callbackPath,
+			CallbackAllowedCidrs: env.WAF.CallbackAllowedCidrs,
+			Provider:             global,
 		}).WebACLArn
 	}
 
 	// CloudFront reaches the bridge by the name on the ALB's certificate when
-	// it has one, else by the ALB's own DNS name over HTTP.
+	// it has one, else by the ALB's own DNS name over HTTP. That holds through
+	// a VPC origin too: inside the VPC, HTTPS still keeps the bridge's
+	// traffic (API calls, the key-holding agent's output) encrypted up to the
+	// ALB, but needs a certificate for a name of ours — the ALB's own
+	// *.elb.amazonaws.com name can have none — so without a domain the hop
+	// is HTTP, on AWS's network between CloudFront's VPC origin interfaces
+	// and the internal ALB.
 	origin := lb.DNSName
 	if env.LoadBalancer.HTTPS {
 		origin = jsii.String(env.APIDomain())
+	}
+	var vpcOriginALB *string
+	if env.PrivateALB() {
+		vpcOriginALB = lb.Arn
 	}
 	var aliases []string
 	if env.DomainName != "" {
 		aliases = []string{env.DomainName}
 	}
-	// The WAF allow-list is IPv4: a dual-stack browser arriving over IPv6 would
-	// be blocked although its IPv4 address is allowed, so IPv6 goes off with it.
-	ipv6 := len(env.WAF.AllowedCidrs) == 0
+	// The WAF allow-lists are IPv4: a dual-stack client arriving over IPv6
+	// would be blocked although its IPv4 address is allowed, so IPv6 goes off
+	// with them.
+	ipv6 := len(env.WAF.AllowedCidrs) == 0 && len(env.WAF.CallbackAllowedCidrs) == 0
 	ui := frontend.New(stack, "frontend", frontend.Props{
-		NamePrefix:         env.Prefix(),
-		ForceDestroy:       !env.Protected,
-		Versioning:         env.Protected,
-		PriceClass:         env.UI.PriceClass,
-		BridgeOriginDomain: origin,
-		BridgeOriginHTTPS:  env.LoadBalancer.HTTPS,
-		Aliases:            aliases,
-		CertificateArn:     uiCert,
-		WebACLArn:          webACL,
-		DisableIPv6:        !ipv6,
+		NamePrefix:            env.Prefix(),
+		ForceDestroy:          !env.Protected,
+		Versioning:            env.Protected,
+		PriceClass:            env.UI.PriceClass,
+		BridgeOriginDomain:    origin,
+		BridgeOriginHTTPS:     env.LoadBalancer.HTTPS,
+		BridgeVpcOriginALBArn: vpcOriginALB,
+		Aliases:               aliases,
+		CertificateArn:        uiCert,
+		WebACLArn:             webACL,
+		DisableIPv6:           !ipv6,
 	})
 
 	if env.UI.AccessLogs {
@@ -191,7 +213,9 @@ func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {
 			TargetDNSName: ui.DomainName, TargetZoneID: ui.HostedZoneID,
 			IPv4Only: !ipv6,
 		})
-		if env.LoadBalancer.HTTPS {
+		// Only a public ALB is called by its name. Behind a VPC origin the
+		// name is only on the certificate: CloudFront finds the ALB by ARN.
+		if env.LoadBalancer.HTTPS && !env.PrivateALB() {
 			dns.New(stack, "api_alias", dns.Props{
 				ZoneID: env.HostedZoneID, Name: env.APIDomain(),
 				TargetDNSName: lb.DNSName, TargetZoneID: lb.ZoneID,
@@ -241,6 +265,10 @@ func originPort(env *environments.Environment) int {
 // bridgePort is the port the bridge container listens on, which the target
 // group and the security groups must use too.
 const bridgePort = ecs.DefaultContainerPort
+
+// callbackPath is where your n8n POSTs failed executions (one of
+// frontend.BridgePaths).
+const callbackPath = "/error-callback"
 
 // configureProviders defines the AWS provider of the environment's region and,
 // when that is not us-east-1 but something must live there (CloudFront's

@@ -1,8 +1,9 @@
 // Package frontend serves the chat UI: a private S3 bucket behind a CloudFront
 // distribution (origin access control), which also routes the bridge's paths
-// (/ws*, /health, /error-callback, /api/*) to the ALB. The UI is then always
-// loaded over HTTPS and opens wss://<its own host>/ws, in every environment:
-// in dev the ALB is HTTP-only, and a browser blocks ws:// from an https:// page.
+// (/ws*, /health, /error-callback, /api/*) to the ALB — over the internet, or
+// through a VPC origin to an internal ALB. The UI is then always loaded over
+// HTTPS and opens wss://<its own host>/ws, in every environment: in dev the
+// ALB is HTTP-only, and a browser blocks ws:// from an https:// page.
 package frontend
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontfunction"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontoriginaccesscontrol"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontresponseheaderspolicy"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/cloudfrontvpcorigin"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 
 	"github.com/n8n-builder/infra/internal/moved"
@@ -44,8 +46,14 @@ type Props struct {
 	BridgeOriginDomain *string
 	// BridgeOriginHTTPS connects to the bridge origin with HTTPS only (the ALB
 	// has a certificate for BridgeOriginDomain). Default: false (HTTP only,
-	// port 80: the CloudFront-to-ALB hop is then unencrypted — dev only).
+	// port 80: the CloudFront-to-ALB hop is then unencrypted).
 	BridgeOriginHTTPS bool
+	// BridgeVpcOriginALBArn, when set, is an internal ALB that CloudFront
+	// reaches through a VPC origin (made here) instead of over the internet.
+	// BridgeOriginDomain is then only the name CloudFront sends (Host, TLS
+	// SNI) and checks the ALB's certificate against: the VPC origin finds the
+	// ALB by its ARN, so the name needs no DNS record. Default: nil.
+	BridgeVpcOriginALBArn *string
 	// Aliases are the custom domain names of the UI. Default: none (the
 	// dxxxx.cloudfront.net name with CloudFront's default certificate).
 	Aliases []string
@@ -154,6 +162,8 @@ type Frontend struct {
 	DomainName *string
 	// HostedZoneID is CloudFront's zone, the target zone of alias records.
 	HostedZoneID *string
+	// VpcOriginID is the bridge's VPC origin, nil without BridgeVpcOriginALBArn.
+	VpcOriginID *string
 }
 
 // New defines the UI bucket and the distribution under scope.
@@ -200,7 +210,12 @@ func New(scope constructs.Construct, id string, props Props) *Frontend {
 		Code:    jsii.String(SPARoutingCode),
 		Publish: jsii.Bool(true),
 	})
-	dist := distribution(c, props, bucket.Bucket, oac, headers, spa)
+	var vpcOrigin cloudfrontvpcorigin.CloudfrontVpcOrigin
+	if props.BridgeVpcOriginALBArn != nil {
+		vpcOrigin = bridgeVpcOrigin(c, props)
+		f.VpcOriginID = vpcOrigin.Id()
+	}
+	dist := distribution(c, props, bucket.Bucket, oac, headers, spa, vpcOrigin)
 	f.DistributionID, f.DistributionArn = dist.Id(), dist.Arn()
 	f.DomainName, f.HostedZoneID = dist.DomainName(), dist.HostedZoneId()
 
@@ -244,13 +259,73 @@ func securityHeaders(c constructs.Construct, props Props) cloudfrontresponsehead
 	})
 }
 
+// originProtocol is how CloudFront connects to the bridge's ALB.
+func originProtocol(props Props) string {
+	if props.BridgeOriginHTTPS {
+		return "https-only"
+	}
+	return "http-only"
+}
+
+// Timeouts of the bridge origin. 60 s is the most CloudFront allows without
+// a quota increase; a long Claude Code run must stream or answer
+// asynchronously (the WebSocket), not hold a request open.
+const (
+	originReadTimeout      = 60
+	originKeepaliveTimeout = 60
+)
+
+// bridgeVpcOrigin defines the VPC origin of the internal ALB. CloudFront puts
+// network interfaces into the ALB's subnets and connects from there; the
+// ALB's security group admits CloudFront's origin-facing prefix list (see
+// the networking module). The protocol is the same as over the internet:
+// HTTPS where the ALB has a certificate for BridgeOriginDomain, else HTTP —
+// the ALB's own *.elb.amazonaws.com name can have no certificate.
+func bridgeVpcOrigin(c constructs.Construct, props Props) cloudfrontvpcorigin.CloudfrontVpcOrigin {
+	return cloudfrontvpcorigin.NewCloudfrontVpcOrigin(c, jsii.String("bridge_vpc_origin"), &cloudfrontvpcorigin.CloudfrontVpcOriginConfig{
+		VpcOriginEndpointConfig: &[]*cloudfrontvpcorigin.CloudfrontVpcOriginVpcOriginEndpointConfig{{
+			Name:                 jsii.String(props.NamePrefix + "-bridge"),
+			Arn:                  props.BridgeVpcOriginALBArn,
+			HttpPort:             jsii.Number(80),
+			HttpsPort:            jsii.Number(443),
+			OriginProtocolPolicy: jsii.String(originProtocol(props)),
+			OriginSslProtocols: &[]*cloudfrontvpcorigin.CloudfrontVpcOriginVpcOriginEndpointConfigOriginSslProtocols{{
+				Items:    jsii.Strings("TLSv1.2"),
+				Quantity: jsii.Number(1),
+			}},
+		}},
+	})
+}
+
+// bridgeOrigin is the distribution's origin for the bridge paths: through
+// the VPC origin when there is one, else a custom origin on the internet.
+func bridgeOrigin(props Props, vpcOrigin cloudfrontvpcorigin.CloudfrontVpcOrigin) *cloudfrontdistribution.CloudfrontDistributionOrigin {
+	o := &cloudfrontdistribution.CloudfrontDistributionOrigin{
+		OriginId:   jsii.String(bridgeOriginID),
+		DomainName: props.BridgeOriginDomain,
+	}
+	if vpcOrigin != nil {
+		o.VpcOriginConfig = &cloudfrontdistribution.CloudfrontDistributionOriginVpcOriginConfig{
+			VpcOriginId:            vpcOrigin.Id(),
+			OriginReadTimeout:      jsii.Number(originReadTimeout),
+			OriginKeepaliveTimeout: jsii.Number(originKeepaliveTimeout),
+		}
+		return o
+	}
+	o.CustomOriginConfig = &cloudfrontdistribution.CloudfrontDistributionOriginCustomOriginConfig{
+		HttpPort:               jsii.Number(80),
+		HttpsPort:              jsii.Number(443),
+		OriginProtocolPolicy:   jsii.String(originProtocol(props)),
+		OriginSslProtocols:     jsii.Strings("TLSv1.2"),
+		OriginReadTimeout:      jsii.Number(originReadTimeout),
+		OriginKeepaliveTimeout: jsii.Number(originKeepaliveTimeout),
+	}
+	return o
+}
+
 // distribution defines the CloudFront distribution: the bucket by default,
 // the bridge paths to the ALB.
-func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket, oac cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControl, headers cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy, spa cloudfrontfunction.CloudfrontFunction) cloudfrontdistribution.CloudfrontDistribution {
-	originProtocol := "http-only"
-	if props.BridgeOriginHTTPS {
-		originProtocol = "https-only"
-	}
+func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket, oac cloudfrontoriginaccesscontrol.CloudfrontOriginAccessControl, headers cloudfrontresponseheaderspolicy.CloudfrontResponseHeadersPolicy, spa cloudfrontfunction.CloudfrontFunction, vpcOrigin cloudfrontvpcorigin.CloudfrontVpcOrigin) cloudfrontdistribution.CloudfrontDistribution {
 	allMethods := jsii.Strings("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
 	var bridgeBehaviors []*cloudfrontdistribution.CloudfrontDistributionOrderedCacheBehavior
 	for _, path := range BridgePaths {
@@ -298,21 +373,7 @@ func distribution(c constructs.Construct, props Props, bucket s3bucket.S3Bucket,
 				DomainName:            bucket.BucketRegionalDomainName(),
 				OriginAccessControlId: oac.Id(),
 			},
-			{
-				OriginId:   jsii.String(bridgeOriginID),
-				DomainName: props.BridgeOriginDomain,
-				CustomOriginConfig: &cloudfrontdistribution.CloudfrontDistributionOriginCustomOriginConfig{
-					HttpPort:             jsii.Number(80),
-					HttpsPort:            jsii.Number(443),
-					OriginProtocolPolicy: jsii.String(originProtocol),
-					OriginSslProtocols:   jsii.Strings("TLSv1.2"),
-					// 60 s is the most CloudFront allows without a quota
-					// increase; a long Claude Code run must stream or answer
-					// asynchronously (the WebSocket), not hold a request open.
-					OriginReadTimeout:      jsii.Number(60),
-					OriginKeepaliveTimeout: jsii.Number(60),
-				},
-			},
+			bridgeOrigin(props, vpcOrigin),
 		},
 		DefaultCacheBehavior: &cloudfrontdistribution.CloudfrontDistributionDefaultCacheBehavior{
 			TargetOriginId:          jsii.String(uiOriginID),

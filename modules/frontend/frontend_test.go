@@ -22,9 +22,9 @@ const (
 	aclArn  = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/proj-prod-cloudfront/abc"
 )
 
-// Two variants, synthesized once: dev-shaped (HTTP origin, default
-// certificate, force_destroy) and prod-shaped (versioning, HTTPS origin,
-// custom domain, WAF).
+// Three variants, synthesized once: dev-shaped (HTTP origin, default
+// certificate, force_destroy), prod-shaped (versioning, HTTPS origin, custom
+// domain, WAF) and prod-shaped with the ALB internal, behind a VPC origin.
 var (
 	devProps = frontend.Props{
 		NamePrefix:         "proj-dev",
@@ -42,13 +42,17 @@ var (
 		WebACLArn:          jsii.String(aclArn),
 		DisableIPv6:        true,
 	}
-	dev, prod *testutil.Synthesized
+	albArn                = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/proj-prod-alb/0123456789abcdef"
+	dev, prod, privateALB *testutil.Synthesized
 )
 
 func TestMain(m *testing.M) {
 	testutil.Main(m, func() {
 		dev = synth(devProps)
 		prod = synth(prodProps)
+		p := prodProps
+		p.BridgeVpcOriginALBArn = jsii.String(albArn)
+		privateALB = synth(p)
 	})
 }
 
@@ -361,6 +365,37 @@ func TestOrigins(t *testing.T) {
 	}
 }
 
+// TestVpcOrigin: with an internal ALB the bridge origin goes through a VPC
+// origin for it (HTTPS, as the ALB has a certificate for the origin's name)
+// and has no custom_origin_config; without one there is no VPC origin.
+func TestVpcOrigin(t *testing.T) {
+	testutil.AssertResource(t, privateALB, "aws_cloudfront_vpc_origin", map[string]any{
+		"vpc_origin_endpoint_config": []any{map[string]any{
+			"name": "proj-prod-bridge", "arn": albArn, "http_port": 80, "https_port": 443,
+			"origin_protocol_policy": "https-only",
+			"origin_ssl_protocols":   []any{map[string]any{"items": []any{"TLSv1.2"}, "quantity": 1}},
+		}},
+	})
+	assertListItem(t, privateALB, "origin", "origin_id", "bridge-alb", map[string]any{
+		"domain_name": "api.builder.example.com",
+		"vpc_origin_config": map[string]any{
+			"vpc_origin_id":       privateALB.Ref("aws_cloudfront_vpc_origin", "bridge_vpc_origin", "id"),
+			"origin_read_timeout": 60, "origin_keepalive_timeout": 60,
+		},
+	})
+	d := privateALB.Resource(t, "aws_cloudfront_distribution", onlyName(t, privateALB.Resources("aws_cloudfront_distribution")))
+	for _, o := range d["origin"].([]any) {
+		if o := o.(map[string]any); o["origin_id"] == "bridge-alb" && o["custom_origin_config"] != nil {
+			t.Errorf("bridge origin has custom_origin_config %v beside its VPC origin", o["custom_origin_config"])
+		}
+	}
+	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod} {
+		if n := s.Count("aws_cloudfront_vpc_origin"); n != 0 {
+			t.Errorf("%s: %d VPC origins without an internal ALB", name, n)
+		}
+	}
+}
+
 func TestBridgeBehaviors(t *testing.T) {
 	d := dev.Resource(t, "aws_cloudfront_distribution", onlyName(t, dev.Resources("aws_cloudfront_distribution")))
 	behaviors, _ := d["ordered_cache_behavior"].([]any)
@@ -514,7 +549,7 @@ func TestMisusePanics(t *testing.T) {
 // TestPlan runs both variants through terraform init, validate and plan.
 func TestPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
-	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod} {
+	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod, "privateALB": privateALB} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(s.JSON)))
@@ -525,9 +560,12 @@ func TestPlan(t *testing.T) {
 				"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
 				"aws_cloudfront_distribution": 1, "aws_cloudfront_function": 1, "aws_s3_bucket_versioning": 0,
 			}
-			if name == "prod" {
+			if name != "dev" {
 				want["aws_s3_bucket_versioning"] = 1
 				want["aws_s3_bucket_lifecycle_configuration"] = 1
+			}
+			if name == "privateALB" {
+				want["aws_cloudfront_vpc_origin"] = 1
 			}
 			for typ, n := range want {
 				if got[typ] != n {

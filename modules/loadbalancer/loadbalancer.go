@@ -1,7 +1,7 @@
-// Package loadbalancer defines the internet-facing Application Load Balancer
-// in front of the bridge tasks: the ALB, its IP target group, the HTTP (and,
-// with HTTPS, the redirecting HTTP and the TLS) listeners, and an optional S3
-// bucket for its access logs.
+// Package loadbalancer defines the Application Load Balancer in front of the
+// bridge tasks, internet-facing or internal (behind a CloudFront VPC origin):
+// the ALB, its IP target group, the HTTP (and, with HTTPS, the redirecting
+// HTTP and the TLS) listeners, and an optional S3 bucket for its access logs.
 //
 // The provider bindings also ship a package named alb; this module uses the
 // lb, lblistener and lbtargetgroup packages, which create the same resource
@@ -42,7 +42,12 @@ type Props struct {
 	Region string
 	// VpcID the target group lives in. Required.
 	VpcID *string
-	// SubnetIDs are the public subnets the ALB gets a node in (two AZs). Required.
+	// Internal makes the ALB internal: no public address, nodes in private
+	// subnets, reachable only from inside the VPC (a CloudFront VPC origin).
+	// Default: false (internet-facing).
+	Internal bool
+	// SubnetIDs are the subnets the ALB gets a node in (two AZs): public
+	// ones, or private ones when Internal. Required.
 	SubnetIDs *[]*string
 	// SecurityGroupID of the ALB (80/443 in, the app port out). Required.
 	SecurityGroupID *string
@@ -218,9 +223,10 @@ func New(scope constructs.Construct, id string, props Props) *LoadBalancer {
 	alb := lb.NewLb(c, jsii.String("alb"), &lb.LbConfig{
 		Name:             jsii.String(props.NamePrefix + ALBNameSuffix),
 		LoadBalancerType: jsii.String("application"),
-		Internal:         jsii.Bool(false),
-		Subnets:          props.SubnetIDs,
-		SecurityGroups:   &[]*string{props.SecurityGroupID},
+		// AWS cannot change the scheme in place: switching replaces the ALB.
+		Internal:       jsii.Bool(props.Internal),
+		Subnets:        props.SubnetIDs,
+		SecurityGroups: &[]*string{props.SecurityGroupID},
 		// The chat UI's WebSocket stays open while Claude Code works and can
 		// sit idle for long stretches; 3600 s keeps it up to an hour idle
 		// (the default, 60 s, would cut it).

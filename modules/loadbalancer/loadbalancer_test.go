@@ -15,8 +15,9 @@ import (
 const certArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"
 
 // Three synthesized variants, built once: dev-like (HTTP, no logs),
-// prod-like (HTTPS, deletion protection, access logs) and access logs in a
-// region launched after August 2022 (no legacy ELB account), destroyable.
+// prod-like (HTTPS, deletion protection, access logs) and an internal ALB
+// with access logs in a region launched after August 2022 (no legacy ELB
+// account), destroyable.
 var dev, prod, newRegion *testutil.Synthesized
 
 func TestMain(m *testing.M) {
@@ -27,7 +28,7 @@ func TestMain(m *testing.M) {
 			DeletionProtection: true, AccessLogs: true, DeregistrationDelaySeconds: 600,
 		})
 		newRegion = synth(loadbalancer.Props{
-			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true,
+			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true, Internal: true,
 		})
 	})
 }
@@ -59,6 +60,8 @@ func TestLoadBalancer(t *testing.T) {
 		testutil.RefuteResource(t, s, "aws_lb", map[string]any{"internal": true})
 	}
 	testutil.AssertResource(t, dev, "aws_lb", map[string]any{"name": "proj-dev-alb"})
+	testutil.AssertResource(t, newRegion, "aws_lb", map[string]any{"name": "proj-uae-alb", "internal": true})
+	testutil.RefuteResource(t, newRegion, "aws_lb", map[string]any{"internal": false})
 }
 
 func TestDeletionProtection(t *testing.T) {

@@ -63,10 +63,17 @@ type Props struct {
 	// AppPort is the bridge container's port (ecs.DefaultContainerPort in the
 	// stacks). Required.
 	AppPort int
-	// AlbAllowedCidrs may reach the ALB on 80 and 443. Default: ["0.0.0.0/0"].
+	// PrivateALB says the ALB is internal and reached only by CloudFront
+	// through a VPC origin: its security group then admits nothing but
+	// CloudFrontPrefixListID (required) on CloudFrontOriginPort, and
+	// AlbAllowedCidrs must be empty. Default: false (an internet-facing ALB).
+	PrivateALB bool
+	// AlbAllowedCidrs may reach the ALB on 80 and 443. Default:
+	// ["0.0.0.0/0"], none with PrivateALB.
 	AlbAllowedCidrs []string
 	// CloudFrontPrefixListID, when set, lets the CloudFront origin-facing
-	// prefix list reach the ALB on CloudFrontOriginPort. Default: none.
+	// prefix list reach the ALB on CloudFrontOriginPort. Default: none;
+	// required with PrivateALB (see CloudFrontOriginFacingPrefixLists).
 	CloudFrontPrefixListID string
 	// CloudFrontOriginPort is the port CloudFront connects to the ALB on:
 	// 443 when the ALB has a certificate, else 80. Default: 80.
@@ -94,7 +101,7 @@ var NatModes = []string{NatPerAZ, NatSingle, NatNone}
 // withDefaults fills in the documented default of every field left at zero.
 func (p Props) withDefaults() Props {
 	p.NatMode = cmp.Or(p.NatMode, NatPerAZ)
-	if len(p.AlbAllowedCidrs) == 0 {
+	if len(p.AlbAllowedCidrs) == 0 && !p.PrivateALB {
 		p.AlbAllowedCidrs = []string{"0.0.0.0/0"}
 	}
 	if len(p.BridgeEgressPorts) == 0 {
@@ -136,9 +143,36 @@ func (p Props) validate() {
 	if d := duplicates(p.BridgeEgressPorts); len(d) > 0 {
 		problems = append(problems, fmt.Sprintf("BridgeEgressPorts repeats %v", d))
 	}
+	if p.PrivateALB && (p.CloudFrontPrefixListID == "" || len(p.AlbAllowedCidrs) > 0) {
+		problems = append(problems, "PrivateALB needs CloudFrontPrefixListID and no AlbAllowedCidrs")
+	}
 	if len(problems) > 0 {
 		panic("networking: " + strings.Join(problems, "; "))
 	}
+}
+
+// CloudFrontOriginFacingPrefixLists are the ids of the AWS-managed prefix
+// list "com.amazonaws.global.cloudfront.origin-facing" in the regions where
+// it is published with a well-known id (the same in every account): looking
+// it up with a data source would need AWS at plan time. Elsewhere the
+// environment file names it (loadBalancer.cloudFrontPrefixListId).
+var CloudFrontOriginFacingPrefixLists = map[string]string{
+	"ap-northeast-1": "pl-58a04531",
+	"ap-northeast-2": "pl-22a6434b",
+	"ap-south-1":     "pl-9aa247f3",
+	"ap-southeast-1": "pl-31a34658",
+	"ap-southeast-2": "pl-b8a742d1",
+	"ca-central-1":   "pl-38a64351",
+	"eu-central-1":   "pl-a3a144ca",
+	"eu-north-1":     "pl-fab65393",
+	"eu-west-1":      "pl-4fa04526",
+	"eu-west-2":      "pl-93a247fa",
+	"eu-west-3":      "pl-75b1541c",
+	"sa-east-1":      "pl-5da64334",
+	"us-east-1":      "pl-3b927c52",
+	"us-east-2":      "pl-b6a144df",
+	"us-west-1":      "pl-4ea04527",
+	"us-west-2":      "pl-82a045eb",
 }
 
 // Networking is the VPC with its subnets, routing and security groups.
@@ -297,9 +331,16 @@ func New(scope constructs.Construct, id string, props Props) *Networking {
 // defineSecurityGroups creates the ALB and bridge groups with standalone rule
 // resources (one per CIDR and port), so a rule change never rewrites the group.
 func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, props Props, name func(string) *map[string]*string) {
+	// The description differs by exposure (AWS cannot change it in place):
+	// switching replaces the group, together with the ALB, which AWS cannot
+	// turn from internet-facing to internal in place either.
+	description := "ALB of the bridge: HTTP and HTTPS from the allowed CIDRs"
+	if props.PrivateALB {
+		description = "Internal ALB of the bridge: CloudFront VPC origin only"
+	}
 	alb := securitygroup.NewSecurityGroup(c, jsii.String("alb_security_group"), &securitygroup.SecurityGroupConfig{
 		Name:        jsii.String(props.NamePrefix + "-alb"),
-		Description: jsii.String("ALB of the bridge: HTTP and HTTPS from the allowed CIDRs"),
+		Description: jsii.String(description),
 		VpcId:       v.Id(),
 		Tags:        name("alb"),
 	})
@@ -330,6 +371,17 @@ func (n *Networking) defineSecurityGroups(c constructs.Construct, v vpc.Vpc, pro
 			moved.From(c, rule, fmt.Sprintf("alb_ingress_%d_%d", port, i))
 		}
 	}
+	// With a private ALB this is the only way in. AWS's guidance for VPC
+	// origins is to admit this prefix list: requests that CloudFront's VPC
+	// origin ENIs (in the ALB's subnets) pass on keep source addresses from
+	// it, so a rule for the VPC's own CIDR would not match them. AWS
+	// also puts those ENIs in a group it creates, CloudFront-VPCOrigins-
+	// Service-SG, but only when the first VPC origin of the VPC is created:
+	// referencing it needs its id from AWS after that (a second apply, or a
+	// lookup at plan time), which this stack does not make. The list admits
+	// no more: the ALB is internal, so CloudFront's addresses arrive only
+	// through this VPC's VPC origins, and nothing else in the VPC (the
+	// tasks, say) is in it.
 	if props.CloudFrontPrefixListID != "" {
 		vpcsecuritygroupingressrule.NewVpcSecurityGroupIngressRule(c, jsii.String("alb_ingress_cloudfront"), &vpcsecuritygroupingressrule.VpcSecurityGroupIngressRuleConfig{
 			SecurityGroupId: alb.Id(),

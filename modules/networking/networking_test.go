@@ -11,9 +11,10 @@ import (
 	"github.com/n8n-builder/infra/modules/networking"
 )
 
-// Three synthesized variants, built once: single NAT without flow logs, NAT
-// per AZ with flow logs and a restricted ALB allow-list, and no NAT.
-var single, perAZ, noNat *testutil.Synthesized
+// Four synthesized variants, built once: single NAT without flow logs, NAT
+// per AZ with flow logs and a restricted ALB allow-list, no NAT, and a
+// private ALB.
+var single, perAZ, noNat, private *testutil.Synthesized
 
 // nets keeps the constructs' outputs of the variants.
 var nets = map[string]*networking.Networking{}
@@ -27,6 +28,7 @@ func TestMain(m *testing.M) {
 			AlbAllowedCidrs:        []string{"203.0.113.0/24", "198.51.100.7/32"},
 			CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443,
 		})
+		private = synth("private", networking.Props{PrivateALB: true, CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443})
 	})
 }
 
@@ -210,6 +212,68 @@ func TestSecurityGroupRules(t *testing.T) {
 		testutil.AssertResource(t, single, "aws_vpc_security_group_egress_rule", map[string]any{"from_port": 443, "to_port": 443, "cidr_ipv4": "0.0.0.0/0"})
 		testutil.RefuteResource(t, single, "aws_vpc_security_group_egress_rule", map[string]any{"ip_protocol": "-1"})
 	})
+}
+
+// TestPrivateALBAdmitsOnlyCloudFront: the private ALB's group has exactly one
+// ingress rule, CloudFront's prefix list on the origin port; the public
+// variants are the failing twins.
+func TestPrivateALBAdmitsOnlyCloudFront(t *testing.T) {
+	ingress := func(s *testutil.Synthesized) []map[string]any {
+		var out []map[string]any
+		for _, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
+			if r["security_group_id"] == s.Ref("aws_security_group", "alb_security_group", "id") {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	onlyCloudFront := func(rules []map[string]any) bool {
+		return len(rules) == 1 && rules[0]["prefix_list_id"] == "pl-3b927c52" &&
+			rules[0]["from_port"] == float64(443) && rules[0]["to_port"] == float64(443) && rules[0]["cidr_ipv4"] == nil
+	}
+	if rules := ingress(private); !onlyCloudFront(rules) {
+		t.Errorf("private ALB ingress = %v, want only pl-3b927c52 on 443", rules)
+	}
+	for name, s := range map[string]*testutil.Synthesized{"single": single, "perAZ": perAZ} {
+		if onlyCloudFront(ingress(s)) {
+			t.Errorf("%s: the check passes for a public ALB too", name)
+		}
+	}
+	testutil.AssertResource(t, private, "aws_security_group", map[string]any{"name": "proj-test-alb", "description": "Internal ALB of the bridge: CloudFront VPC origin only"})
+}
+
+func TestPrivateALBMisuse(t *testing.T) {
+	for name, p := range map[string]networking.Props{
+		"no prefix list": {PrivateALB: true},
+		"with cidrs":     {PrivateALB: true, CloudFrontPrefixListID: "pl-3b927c52", AlbAllowedCidrs: []string{"10.0.0.0/8"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r == nil || !contains(r.(string), "PrivateALB needs CloudFrontPrefixListID and no AlbAllowedCidrs") {
+					t.Errorf("recover() = %v, want the PrivateALB panic", r)
+				}
+			}()
+			synth("misuse-"+name, p)
+		})
+	}
+}
+
+// TestKnownPrefixLists pins the table's format: the ids are typed into
+// environment files too, and the loader checks them with the same pattern.
+func TestKnownPrefixLists(t *testing.T) {
+	if n := len(networking.CloudFrontOriginFacingPrefixLists); n < 16 {
+		t.Errorf("%d regions, want at least 16", n)
+	}
+	seen := map[string]string{}
+	for region, id := range networking.CloudFrontOriginFacingPrefixLists {
+		if !strings.HasPrefix(id, "pl-") || len(id) != 11 {
+			t.Errorf("%s: %q is not a pl-xxxxxxxx id", region, id)
+		}
+		if other, dup := seen[id]; dup {
+			t.Errorf("%s and %s share %s", region, other, id)
+		}
+		seen[id] = region
+	}
 }
 
 func TestFlowLogs(t *testing.T) {

@@ -3,6 +3,7 @@ package waf_test
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
@@ -13,8 +14,8 @@ import (
 )
 
 // Two variants, synthesized once: open (defaults, a us-east-1 stack) and
-// restricted (an allow-list and a lower limit, in a eu-west-1 stack with an
-// aliased us-east-1 provider).
+// restricted (an allow-list, a callback allow-list and a lower limit, in a
+// eu-west-1 stack with an aliased us-east-1 provider).
 var open, restricted *testutil.Synthesized
 
 func TestMain(m *testing.M) {
@@ -23,7 +24,8 @@ func TestMain(m *testing.M) {
 		restricted = synth("eu-west-1", true, waf.Props{
 			NamePrefix:       "proj-prod",
 			RateLimitPer5Min: 500,
-			AllowedCidrs:     []string{"203.0.113.0/24", "198.51.100.7/32"},
+			AllowedCidrs:         []string{"203.0.113.0/24", "198.51.100.7/32"},
+			CallbackAllowedCidrs: []string{"192.0.2.10/32"},
 		})
 	})
 }
@@ -85,8 +87,8 @@ func TestRules(t *testing.T) {
 		s    *testutil.Synthesized
 		want []string // names by ascending priority
 	}{
-		{"open", open, []string{waf.RuleRateLimit, waf.RuleCommon, waf.RuleKnownBadInputs}},
-		{"restricted", restricted, []string{waf.RuleAllowList, waf.RuleRateLimit, waf.RuleCommon, waf.RuleKnownBadInputs}},
+		{"open", open, []string{waf.RuleRateLimit, waf.RuleCommon, waf.RuleKnownBadInputs, waf.RuleBodySize}},
+		{"restricted", restricted, []string{waf.RuleAllowList, waf.RuleRateLimit, waf.RuleCommon, waf.RuleKnownBadInputs, waf.RuleBodySize, waf.RuleCallbackGuard}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,17 +188,91 @@ func TestAllowList(t *testing.T) {
 	if _, ok := r.Action["block"]; !ok {
 		t.Errorf("action = %v, want block", r.Action)
 	}
+	// Blocked: not (an allowed client, or a callback client on its path).
 	var not struct {
 		Statement struct {
-			IPSet struct {
-				Arn string `json:"arn"`
-			} `json:"ip_set_reference_statement"`
+			Or struct {
+				Statement []json.RawMessage `json:"statement"`
+			} `json:"or_statement"`
 		} `json:"statement"`
 	}
 	statement(t, r, "not_statement", &not)
-	if want := restricted.Ref("aws_wafv2_ip_set", "allowed_clients", "arn"); not.Statement.IPSet.Arn != want {
-		t.Errorf("not_statement references %q, want %q", not.Statement.IPSet.Arn, want)
+	allowed, callback := restricted.Ref("aws_wafv2_ip_set", "allowed_clients", "arn"), restricted.Ref("aws_wafv2_ip_set", "callback_clients", "arn")
+	want := []string{
+		`{"ip_set_reference_statement":{"arn":"` + allowed + `"}}`,
+		`{"and_statement":{"statement":[` + callbackPath + `,{"ip_set_reference_statement":{"arn":"` + callback + `"}}]}}`,
 	}
+	if got := compactAll(t, not.Statement.Or.Statement); !reflect.DeepEqual(got, want) {
+		t.Errorf("allow-list passes\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// callbackPath is the statement matching /error-callback, however spelled.
+const callbackPath = `{"byte_match_statement":{"field_to_match":{"uri_path":{}},"positional_constraint":"STARTS_WITH","search_string":"/error-callback",` +
+	`"text_transformation":[{"priority":0,"type":"URL_DECODE"},{"priority":1,"type":"NORMALIZE_PATH"}]}}`
+
+// compactAll re-encodes raw statements compactly, keys sorted, for comparing.
+func compactAll(t *testing.T, raw []json.RawMessage) []string {
+	t.Helper()
+	var out []string
+	for _, r := range raw {
+		var v any
+		if err := json.Unmarshal(r, &v); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(v)
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// TestBodySizeOnlyOnCallbackPath: the common rule set only counts oversized
+// bodies; this rule blocks them everywhere but the callback path.
+func TestBodySizeOnlyOnCallbackPath(t *testing.T) {
+	for name, s := range map[string]*testutil.Synthesized{"open": open, "restricted": restricted} {
+		r := byName(t, s, waf.RuleBodySize)
+		if _, ok := r.Action["block"]; !ok {
+			t.Errorf("%s: action = %v, want block", name, r.Action)
+		}
+		var and struct {
+			Statement []json.RawMessage `json:"statement"`
+		}
+		statement(t, r, "and_statement", &and)
+		want := []string{
+			`{"label_match_statement":{"key":"` + waf.BodySizeLabel + `","scope":"LABEL"}}`,
+			`{"not_statement":{"statement":` + callbackPath + `}}`,
+		}
+		if got := compactAll(t, and.Statement); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: body-size rule blocks\n%s\nwant\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
+
+// TestCallbackGuard: with a callback allow-list, anyone else calling the path
+// is blocked; without one there is no guard and no set (the failing twin).
+func TestCallbackGuard(t *testing.T) {
+	testutil.AssertResource(t, restricted, "aws_wafv2_ip_set", map[string]any{
+		"name": "proj-prod-callback-clients", "scope": "CLOUDFRONT", "ip_address_version": "IPV4",
+		"addresses": []any{"192.0.2.10/32"}, "provider": "aws.global",
+	})
+	r := byName(t, restricted, waf.RuleCallbackGuard)
+	if _, ok := r.Action["block"]; !ok {
+		t.Errorf("action = %v, want block", r.Action)
+	}
+	var and struct {
+		Statement []json.RawMessage `json:"statement"`
+	}
+	statement(t, r, "and_statement", &and)
+	want := []string{callbackPath, `{"not_statement":{"statement":{"ip_set_reference_statement":{"arn":"` + restricted.Ref("aws_wafv2_ip_set", "callback_clients", "arn") + `"}}}}`}
+	if got := compactAll(t, and.Statement); !reflect.DeepEqual(got, want) {
+		t.Errorf("guard blocks\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, r := range rules(t, open) {
+		if r.Name == waf.RuleCallbackGuard {
+			t.Error("open: a callback guard without a callback allow-list")
+		}
+	}
+	testutil.RefuteResource(t, open, "aws_wafv2_ip_set", map[string]any{"name": "proj-dev-callback-clients"})
 }
 
 func TestManagedRuleGroups(t *testing.T) {
@@ -246,7 +322,7 @@ func TestPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(restricted.JSON)))
 	got := testutil.CountByType(plan)
-	for typ, want := range map[string]int{"aws_wafv2_web_acl": 1, "aws_wafv2_ip_set": 1} {
+	for typ, want := range map[string]int{"aws_wafv2_web_acl": 1, "aws_wafv2_ip_set": 2} {
 		if got[typ] != want {
 			t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
 		}
@@ -266,6 +342,16 @@ func TestPlan(t *testing.T) {
 						Name string `json:"name"`
 					} `json:"rule_action_override"`
 				} `json:"managed_rule_group_statement"`
+				And []struct {
+					Statement []struct {
+						Label []struct {
+							Key string `json:"key"`
+						} `json:"label_match_statement"`
+						ByteMatch []struct {
+							SearchString string `json:"search_string"`
+						} `json:"byte_match_statement"`
+					} `json:"statement"`
+				} `json:"and_statement"`
 			} `json:"statement"`
 		} `json:"rule"`
 	}
@@ -277,7 +363,7 @@ func TestPlan(t *testing.T) {
 			}
 		}
 	}
-	var overrides []string
+	var overrides, matched []string
 	var limit, window int
 	for _, r := range planned.Rule {
 		for _, st := range r.Statement {
@@ -289,10 +375,23 @@ func TestPlan(t *testing.T) {
 			for _, rb := range st.RateBased {
 				limit, window = rb.Limit, rb.Window
 			}
+			for _, and := range st.And {
+				for _, inner := range and.Statement {
+					for _, l := range inner.Label {
+						matched = append(matched, r.Name+"/label "+l.Key)
+					}
+					for _, b := range inner.ByteMatch {
+						matched = append(matched, r.Name+"/path "+b.SearchString)
+					}
+				}
+			}
 		}
 	}
 	if want := []string{waf.RuleCommon + "/SizeRestrictions_BODY"}; !reflect.DeepEqual(overrides, want) {
 		t.Errorf("planned overrides = %v, want %v", overrides, want)
+	}
+	if want := []string{waf.RuleBodySize + "/label " + waf.BodySizeLabel, waf.RuleCallbackGuard + "/path /error-callback"}; !reflect.DeepEqual(matched, want) {
+		t.Errorf("planned and_statements match %v, want %v", matched, want)
 	}
 	if limit != 500 || window != 300 {
 		t.Errorf("planned rate limit %d per %d s, want 500 per 300 s", limit, window)

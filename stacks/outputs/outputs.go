@@ -10,7 +10,11 @@ package outputs
 // Names of the stack outputs. What each holds is in its description in
 // stacks/outputs.go and in the README's outputs table.
 const (
-	VpcID                     = "vpc_id"
+	VpcID = "vpc_id"
+	// LoadBalancerExposure is loadBalancer.exposure: "public" or
+	// "cloudfront" (the ALB is internal; cmd/smoke then checks through
+	// CloudFront only).
+	LoadBalancerExposure      = "load_balancer_exposure"
 	ALBDNSName                = "alb_dns_name"
 	ALBURL                    = "alb_url"
 	ErrorCallbackURL          = "error_callback_url"
