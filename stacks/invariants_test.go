@@ -529,3 +529,97 @@ func TestVersionedBucketsExpireOldVersionsCatches(t *testing.T) {
 		t.Errorf("flagged %v, want a and b", got)
 	}
 }
+
+// openToTheInternet are the sources that admit everyone.
+var openToTheInternet = []string{"0.0.0.0/0", "::/0"}
+
+// privateALBProblems lists what breaks the promise of loadBalancer.exposure
+// "cloudfront" in s: a load balancer that is not internal, a security group
+// rule (standalone, legacy or inline) that admits the whole internet, and a
+// bridge origin that does not go through a VPC origin.
+func privateALBProblems(s *testutil.Synthesized) []string {
+	var out []string
+	for _, typ := range []string{"aws_lb", "aws_alb"} {
+		for name, lb := range s.Resources(typ) {
+			if lb["internal"] != true {
+				out = append(out, fmt.Sprintf("%s.%s: internal = %v", typ, name, lb["internal"]))
+			}
+		}
+	}
+	open := func(where string, cidrs ...any) {
+		for _, c := range cidrs {
+			values := testutil.Strings(c) // a list attribute
+			if v, ok := c.(string); ok {
+				values = []string{v} // cidr_ipv4, cidr_ipv6
+			}
+			for _, v := range values {
+				if slices.Contains(openToTheInternet, v) {
+					out = append(out, where+" admits "+v)
+				}
+			}
+		}
+	}
+	for name, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
+		open("aws_vpc_security_group_ingress_rule."+name, r["cidr_ipv4"], r["cidr_ipv6"])
+	}
+	for name, r := range s.Resources("aws_security_group_rule") {
+		if r["type"] == "ingress" {
+			open("aws_security_group_rule."+name, r["cidr_blocks"], r["ipv6_cidr_blocks"])
+		}
+	}
+	for name, sg := range s.Resources("aws_security_group") {
+		ingress, _ := sg["ingress"].([]any)
+		for _, in := range ingress {
+			in, _ := in.(map[string]any)
+			open("aws_security_group."+name+" inline ingress", in["cidr_blocks"], in["ipv6_cidr_blocks"])
+		}
+	}
+	if s.Count("aws_cloudfront_vpc_origin") == 0 {
+		out = append(out, "no aws_cloudfront_vpc_origin: CloudFront cannot reach an internal ALB")
+	}
+	return out
+}
+
+// TestPrivateALBInvariant: in every environment (and example) whose bridge is
+// reached through CloudFront, no ALB is internet-facing and no security group
+// admits 0.0.0.0/0 or ::/0.
+func TestPrivateALBInvariant(t *testing.T) {
+	checked := 0
+	for name, s := range synthesized {
+		if !s.env.PrivateALB() {
+			continue
+		}
+		checked++
+		for _, p := range privateALBProblems(s.Synthesized) {
+			t.Errorf("%s: %s", name, p)
+		}
+	}
+	if checked == 0 {
+		t.Error("no environment with loadBalancer.exposure \"cloudfront\": the invariant checked nothing")
+	}
+}
+
+// TestPrivateALBInvariantCatches is the failing twin: dev's public ALB and a
+// hand-made stack with every kind of open rule must be flagged.
+func TestPrivateALBInvariantCatches(t *testing.T) {
+	if got := privateALBProblems(stack(t, "dev").Synthesized); len(got) < 3 {
+		t.Errorf("dev (a public ALB open on 80 and 443): flagged %v, want the ALB, both rules and the missing VPC origin", got)
+	}
+	bad := testutil.Parse([]byte(`{"resource": {
+		"aws_alb": {"a": {"internal": false}},
+		"aws_lb": {"b": {"internal": true}},
+		"aws_vpc_security_group_ingress_rule": {"v4": {"cidr_ipv4": "0.0.0.0/0"}, "v6": {"cidr_ipv6": "::/0"}, "ok": {"prefix_list_id": "pl-3b927c52"}},
+		"aws_security_group_rule": {"legacy": {"type": "ingress", "cidr_blocks": ["10.0.0.0/8", "0.0.0.0/0"]}, "out": {"type": "egress", "cidr_blocks": ["0.0.0.0/0"]}},
+		"aws_security_group": {"inline": {"ingress": [{"ipv6_cidr_blocks": ["::/0"]}]}},
+		"aws_cloudfront_vpc_origin": {"o": {}}}}`))
+	got := privateALBProblems(bad)
+	want := []string{"aws_alb.a: internal", "v4 admits 0.0.0.0/0", "v6 admits ::/0", "legacy admits 0.0.0.0/0", "inline inline ingress admits ::/0"}
+	if len(got) != len(want) {
+		t.Errorf("flagged %d problems, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(got, func(g string) bool { return strings.Contains(g, w) }) {
+			t.Errorf("not flagged: %s (got %v)", w, got)
+		}
+	}
+}

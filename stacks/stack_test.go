@@ -2,10 +2,13 @@ package stacks_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -199,6 +202,111 @@ func example(t *testing.T, name string) *environments.Environment {
 		t.Fatal(err)
 	}
 	env, err := environments.Parse("environments/examples/"+name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// albOutputs are the outputs that name the ALB itself; in cloudfront mode
+// their descriptions say it is reachable only inside the VPC.
+var albOutputs = []string{"alb_dns_name", "alb_url"}
+
+// urlsAroundCloudFront lists the outputs other than albOutputs whose value
+// points at the ALB: with a private ALB, a URL the world cannot reach.
+func urlsAroundCloudFront(s *testutil.Synthesized) []string {
+	var out []string
+	for name, o := range s.Outputs() {
+		value := fmt.Sprint(o.(map[string]any)["value"])
+		if !slices.Contains(albOutputs, name) && strings.Contains(value, "${aws_lb.") {
+			out = append(out, name+" = "+value)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestPublicURLsGoThroughCloudFront: prod's URLs (error_callback_url,
+// websocket_url, ...) point at CloudFront's or the custom domain, and the
+// ALB outputs say the ALB is internal. dev, with a public ALB, is the twin.
+func TestPublicURLsGoThroughCloudFront(t *testing.T) {
+	prod := stack(t, "prod")
+	if got := urlsAroundCloudFront(prod.Synthesized); len(got) > 0 {
+		t.Errorf("prod outputs that bypass CloudFront:\n%s", strings.Join(got, "\n"))
+	}
+	for _, name := range []string{"error_callback_url", "websocket_url"} {
+		if v := prod.Outputs()[name].(map[string]any)["value"]; !strings.Contains(fmt.Sprint(v), "://"+prod.env.DomainName+"/") {
+			t.Errorf("prod %s = %v, want it on %s", name, v, prod.env.DomainName)
+		}
+	}
+	for _, name := range albOutputs {
+		if d := fmt.Sprint(prod.Outputs()[name].(map[string]any)["description"]); !strings.Contains(d, "only inside the VPC") {
+			t.Errorf("prod %s description %q does not say the ALB is reachable only inside the VPC", name, d)
+		}
+	}
+	if got := urlsAroundCloudFront(stack(t, "dev").Synthesized); len(got) < 2 {
+		t.Errorf("dev (public ALB): flagged %v, want at least error_callback_url and websocket_url", got)
+	}
+}
+
+// TestExamplesInBothModes synthesizes every example environment with each
+// loadBalancer.exposure and checks the shape: an internal ALB behind a VPC
+// origin with every URL through CloudFront, or an internet-facing one. The
+// field that belongs to the other mode goes (validation refuses it there):
+// the ALB allow-list is public-only, the callback allow-list private-only.
+func TestExamplesInBothModes(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "environments", "examples", "*.json"))
+	if len(files) < 3 {
+		t.Fatalf("%d examples, want at least 3", len(files))
+	}
+	for _, file := range files {
+		for _, exposure := range []string{environments.ExposurePublic, environments.ExposureCloudFront} {
+			t.Run(filepath.Base(file)+"/"+exposure, func(t *testing.T) {
+				env := exampleAs(t, file, exposure)
+				s := testutil.Synth(stacks.New(cdktf.Testing_App(nil), env))
+				problems := privateALBProblems(s)
+				if exposure == environments.ExposureCloudFront {
+					problems = append(problems, urlsAroundCloudFront(s)...)
+					for _, p := range problems {
+						t.Error(p)
+					}
+					return
+				}
+				if len(problems) == 0 || s.Count("aws_cloudfront_vpc_origin") != 0 {
+					t.Errorf("public: %d VPC origins, problems %v; want an internet-facing ALB and no VPC origin", s.Count("aws_cloudfront_vpc_origin"), problems)
+				}
+			})
+		}
+	}
+}
+
+// exampleAs loads an example file with loadBalancer.exposure set to exposure.
+func exampleAs(t *testing.T, file, exposure string) *environments.Environment {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	section := func(key string) map[string]any {
+		m, ok := raw[key].(map[string]any)
+		if !ok {
+			m = map[string]any{}
+			raw[key] = m
+		}
+		return m
+	}
+	section("loadBalancer")["exposure"] = exposure
+	if exposure == environments.ExposureCloudFront {
+		delete(section("loadBalancer"), "allowedCidrs")
+	} else {
+		delete(section("waf"), "callbackAllowedCidrs")
+	}
+	data, _ = json.Marshal(raw)
+	env, err := environments.Parse("environments/examples/"+filepath.Base(file), data)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,6 +79,7 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 1,
 			"aws_s3_bucket": 1, "aws_s3_bucket_versioning": 0, "aws_cloudfront_distribution": 1,
 			"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1, "aws_cloudfront_function": 1, "aws_cloudwatch_log_delivery": 0,
+			"aws_cloudfront_vpc_origin": 0, "aws_vpc_security_group_ingress_rule": 3,
 			"aws_acm_certificate": 0, "aws_route53_record": 0, "aws_wafv2_web_acl": 0,
 			"aws_sns_topic": 0, "aws_kms_key": 0, "aws_cloudwatch_metric_alarm": 0, "aws_cloudwatch_dashboard": 0, "aws_budgets_budget": 0,
 		}},
@@ -94,8 +95,12 @@ func TestPlanResourceCounts(t *testing.T) {
 			"aws_appautoscaling_scheduled_action": 0,
 			"aws_lb":                              1, "aws_lb_target_group": 1, "aws_lb_listener": 2,
 			"aws_s3_bucket": 2, "aws_s3_bucket_versioning": 1, "aws_cloudfront_distribution": 1,
+			// The private ALB: one VPC origin, one way in (CloudFront's
+			// prefix list) besides the tasks' own rule, and no api.<domain>
+			// record (the two validation records and the UI's A and AAAA).
+			"aws_cloudfront_vpc_origin": 1, "aws_vpc_security_group_ingress_rule": 2,
 			"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2,
-			"aws_route53_record": 5, "aws_wafv2_web_acl": 1, "aws_cloudfront_function": 1,
+			"aws_route53_record": 4, "aws_wafv2_web_acl": 1, "aws_wafv2_ip_set": 0, "aws_cloudfront_function": 1,
 			"aws_cloudwatch_log_delivery_source": 1, "aws_cloudwatch_log_delivery_destination": 1, "aws_cloudwatch_log_delivery": 1,
 			"aws_kms_key": 1, "aws_kms_key_policy": 1, "aws_sns_topic": 1, "aws_sns_topic_policy": 1, "aws_sns_topic_subscription": 1,
 			"aws_cloudwatch_metric_alarm": 7, "aws_cloudwatch_dashboard": 1, "aws_budgets_budget": 1,
@@ -120,7 +125,7 @@ func TestPlanLoadBalancer(t *testing.T) {
 			t.Parallel()
 			env := stack(t, name).env
 			expect(t, "aws_lb", one(t, name, "aws_lb"), map[string]any{
-				"idle_timeout": 3600, "internal": false, "load_balancer_type": "application",
+				"idle_timeout": 3600, "internal": env.PrivateALB(), "load_balancer_type": "application",
 				"drop_invalid_header_fields": true, "enable_http2": true,
 				"enable_deletion_protection": env.Protected, "name": env.Prefix() + "-alb",
 			})
@@ -411,9 +416,18 @@ func TestPlanFrontend(t *testing.T) {
 			}
 			for _, o := range d["origin"].([]any) {
 				o := o.(map[string]any)
-				if o["origin_id"] == "bridge-alb" {
-					expect(t, "bridge origin", block(o, "custom_origin_config"), map[string]any{"origin_protocol_policy": originProtocol, "origin_read_timeout": 60})
+				if o["origin_id"] != "bridge-alb" {
+					continue
 				}
+				if !env.PrivateALB() {
+					expect(t, "bridge origin", block(o, "custom_origin_config"), map[string]any{"origin_protocol_policy": originProtocol, "origin_read_timeout": 60})
+					continue
+				}
+				// Through the VPC origin, by the name on the ALB's certificate.
+				expect(t, "bridge origin", o, map[string]any{"domain_name": env.APIDomain(), "custom_origin_config": "[]"})
+				expect(t, "bridge VPC origin", block(o, "vpc_origin_config"), map[string]any{"origin_read_timeout": 60, "origin_keepalive_timeout": 60})
+				endpoint := block(one(t, name, "aws_cloudfront_vpc_origin"), "vpc_origin_endpoint_config")
+				expect(t, "VPC origin endpoint", endpoint, map[string]any{"name": env.Prefix() + "-bridge", "origin_protocol_policy": originProtocol, "http_port": 80, "https_port": 443})
 			}
 
 			cert := block(d, "viewer_certificate")

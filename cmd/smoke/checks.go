@@ -74,22 +74,31 @@ type check struct {
 
 // Run checks the deployment at targets and prints one PASS, FAIL or SKIP line
 // per check to out, then a summary. It first waits for /health on the ALB
-// (polling until opts.Timeout), then runs the other checks with a few
-// attempts each. It reports whether every check passed.
+// (through CloudFront when the ALB is private; polling until opts.Timeout),
+// then runs the other checks with a few attempts each. It reports whether
+// every check passed.
 func Run(ctx context.Context, targets Targets, opts Options, out io.Writer) bool {
 	r := newRunner(opts, out)
 	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
 	defer cancel()
 
-	healthDetail, healthErr := r.waitHealthy(ctx, endpoint(targets.ALBURL, "/health"))
-	r.report("health via ALB", healthDetail, healthErr)
-
-	checks := []check{
-		{"websocket via ALB", func(ctx context.Context) (string, error) { return r.websocket(ctx, targets.WebSocketURL) }},
-		{"websocket via CloudFront", func(ctx context.Context) (string, error) { return r.websocket(ctx, targets.WebSocketViaCloudFrontURL) }},
-		{"UI index via CloudFront", func(ctx context.Context) (string, error) { return r.index(ctx, targets.CloudFrontURL) }},
-		{"UI deep link via CloudFront", func(ctx context.Context) (string, error) { return r.deepLink(ctx, targets.CloudFrontURL) }},
+	health, healthBase := "health via ALB", targets.ALBURL
+	if targets.privateALB() {
+		fmt.Fprintf(out, "INFO  the ALB is private (%s %q): it is reachable only inside the VPC, so every check goes through CloudFront\n", exposureOutput, targets.Exposure)
+		health, healthBase = "health via CloudFront", targets.CloudFrontURL
 	}
+	healthDetail, healthErr := r.waitHealthy(ctx, endpoint(healthBase, "/health"))
+	r.report(health, healthDetail, healthErr)
+
+	var checks []check
+	if !targets.privateALB() {
+		checks = append(checks, check{"websocket via ALB", func(ctx context.Context) (string, error) { return r.websocket(ctx, targets.WebSocketURL) }})
+	}
+	checks = append(checks,
+		check{"websocket via CloudFront", func(ctx context.Context) (string, error) { return r.websocket(ctx, targets.WebSocketViaCloudFrontURL) }},
+		check{"UI index via CloudFront", func(ctx context.Context) (string, error) { return r.index(ctx, targets.CloudFrontURL) }},
+		check{"UI deep link via CloudFront", func(ctx context.Context) (string, error) { return r.deepLink(ctx, targets.CloudFrontURL) }},
+	)
 	for _, rc := range redirectChecks(targets) {
 		checks = append(checks, check{rc.name, func(ctx context.Context) (string, error) { return r.redirect(ctx, rc.url) }})
 	}
@@ -97,7 +106,7 @@ func Run(ctx context.Context, targets Targets, opts Options, out io.Writer) bool
 		// The timeout is spent by now, and every other check would only
 		// repeat that the service is down.
 		if healthErr != nil {
-			fmt.Fprintf(out, "SKIP  %s  (health via ALB failed)\n", c.name)
+			fmt.Fprintf(out, "SKIP  %s  (%s failed)\n", c.name, health)
 			r.skipped++
 			continue
 		}
@@ -348,7 +357,7 @@ type redirectCheck struct{ name, url string }
 // redirect plain http, since users type or paste http:// links.
 func redirectChecks(t Targets) []redirectCheck {
 	var checks []redirectCheck
-	if strings.HasPrefix(t.ALBURL, "https://") {
+	if strings.HasPrefix(t.ALBURL, "https://") && !t.privateALB() {
 		checks = append(checks, redirectCheck{"http->https redirect on ALB", httpTwin(t.ALBURL)})
 	}
 	if t.APIURL != "" && hostname(t.APIURL) != hostname(t.ALBURL) {

@@ -185,9 +185,11 @@ func TestRun(t *testing.T) {
 		alb, cf  app
 		https    bool
 		redirect http.HandlerFunc
+		exposure string        // "" keeps the default, public
 		timeout  time.Duration // overall; 0 keeps testOptions'
 		ok       bool
 		want     []string // substrings of the output
+		notWant  []string // substrings the output must not have
 	}{
 		{
 			name: "healthy deployment passes every check",
@@ -354,6 +356,42 @@ func TestRun(t *testing.T) {
 			},
 		},
 		{
+			// The ALB is broken here, and it must not matter: it is private.
+			name:     "private ALB: every check through CloudFront",
+			exposure: ExposureCloudFront,
+			alb:      app{health: respond(http.StatusInternalServerError, "text/plain", "boom"), ws: respond(http.StatusOK, "text/html", indexHTML)},
+			ok:       true,
+			want: []string{
+				`INFO  the ALB is private (load_balancer_exposure "cloudfront"): it is reachable only inside the VPC, so every check goes through CloudFront`,
+				"PASS  health via CloudFront  (200 in ",
+				"PASS  websocket via CloudFront  (101, open 20ms, pong in ",
+				"PASS  UI deep link via CloudFront",
+				"4 passed, 0 failed, 0 skipped",
+			},
+			notWant: []string{"via ALB"},
+		},
+		{
+			name:     "private ALB: CloudFront health failing fails the run",
+			exposure: ExposureCloudFront,
+			cf:       app{health: respond(http.StatusBadGateway, "text/html", "<h1>502 ERROR</h1>")},
+			timeout:  300 * time.Millisecond,
+			want: []string{
+				"FAIL  health via CloudFront  (expected 200, last got 502 (",
+				"SKIP  websocket via CloudFront  (health via CloudFront failed)",
+				"0 passed, 1 failed, 3 skipped",
+			},
+			notWant: []string{"via ALB"},
+		},
+		{
+			name:     "private https ALB: no redirect check on it",
+			exposure: ExposureCloudFront,
+			https:    true,
+			redirect: respond(http.StatusOK, "text/html", indexHTML),
+			ok:       true,
+			want:     []string{"4 passed, 0 failed, 0 skipped"},
+			notWant:  []string{"redirect on ALB"},
+		},
+		{
 			name:     "https environment without the http redirect",
 			https:    true,
 			redirect: respond(http.StatusOK, "text/html", indexHTML),
@@ -367,6 +405,7 @@ func TestRun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			targets, opts := deploy(t, tc.alb, tc.cf, tc.https, tc.redirect)
+			targets.Exposure = tc.exposure
 			if tc.timeout > 0 {
 				opts.Timeout = tc.timeout
 			}
@@ -381,6 +420,11 @@ func TestRun(t *testing.T) {
 			for _, w := range tc.want {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("output lacks %q", w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("output has %q", w)
 				}
 			}
 			// A hanging server must cost at most Attempts × RequestTimeout per check.

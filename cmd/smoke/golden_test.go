@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/n8n-builder/infra/stacks/outputs"
 )
 
 // goldenOutputs returns the outputs of the golden stack of env
@@ -69,18 +71,32 @@ func TestGoldenOutputsResolveEveryReference(t *testing.T) {
 }
 
 // TestFieldsAreStackOutputs: every output the smoke check reads is declared
-// by the stacks; the required ones by every environment, the custom-domain
-// ones by prod (which has a domain and HTTPS).
+// by the stacks; the required ones and the exposure by every environment,
+// ui_url by prod (which has a domain). api_url exists only for a public ALB
+// with HTTPS, which neither has: prod's ALB is private, so it must lack it.
 func TestFieldsAreStackOutputs(t *testing.T) {
 	for _, env := range []string{"dev", "prod"} {
 		values, err := parseOutputs(goldenOutputs(t, env))
 		if err != nil {
 			t.Fatal(err)
 		}
+		if _, ok := values[exposureOutput]; !ok {
+			t.Errorf("the golden %s stack has no output %s, which the smoke check reads", env, exposureOutput)
+		}
 		for _, f := range fields {
+			if f.output == outputs.APIURL {
+				continue
+			}
 			if _, ok := values[f.output]; !ok && (f.required || env == "prod") {
 				t.Errorf("the golden %s stack has no output %s, which the smoke check reads", env, f.output)
 			}
 		}
+	}
+	prod, err := parseOutputs(goldenOutputs(t, "prod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := prod[outputs.APIURL]; ok || prod[exposureOutput] != ExposureCloudFront {
+		t.Errorf("prod: %s = %v, %s = %v; want a private ALB without an api_url", outputs.APIURL, v, exposureOutput, prod[exposureOutput])
 	}
 }

@@ -1,8 +1,9 @@
 // Command smoke checks a deployed stack from the outside, the way the chat UI
 // uses it: the bridge's /health and WebSocket on the ALB, the WebSocket and
 // the single-page UI through CloudFront, and, where https is served, that
-// plain http redirects to it. Run it after `terraform apply` and after each
-// deploy:
+// plain http redirects to it. With loadBalancer.exposure "cloudfront" the ALB
+// is internal, so it says so and checks /health and the WebSocket through
+// CloudFront only. Run it after `terraform apply` and after each deploy:
 //
 //	go run ./cmd/smoke -dir cdktf.out/stacks/dev
 //
@@ -17,12 +18,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/n8n-builder/infra/stacks/outputs"
 )
 
-const usageLine = "usage: smoke [-dir <stack dir> | -outputs <file>] [-alb-url URL ...] [-timeout 10m] [-interval 10s] [-request-timeout 10s] [-hold 3s] [-attempts 3]"
+const usageLine = "usage: smoke [-dir <stack dir> | -outputs <file>] [-load-balancer-exposure public|cloudfront] [-alb-url URL ...] [-timeout 10m] [-interval 10s] [-request-timeout 10s] [-hold 3s] [-attempts 3]"
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -39,6 +41,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", "", "read the stack outputs by running terraform output -json in `dir` (e.g. cdktf.out/stacks/dev)")
 	outputsFile := fs.String("outputs", "", "read the stack outputs from `file`, a saved terraform output -json")
 	var overrides Targets
+	fs.StringVar(&overrides.Exposure, strings.ReplaceAll(exposureOutput, "_", "-"), "", "`exposure` to use instead of the output "+exposureOutput+": "+ExposurePublic+" or "+ExposureCloudFront)
 	for _, f := range fields {
 		fs.StringVar(f.get(&overrides), f.flag(), "", "`URL` to use instead of the output "+f.output)
 	}

@@ -15,6 +15,9 @@ import (
 // saveOutputs writes targets as `terraform output -json` would print them.
 func saveOutputs(t *testing.T, targets Targets) string {
 	outputs := map[string]any{}
+	if targets.Exposure != "" {
+		outputs[exposureOutput] = map[string]any{"sensitive": false, "type": "string", "value": targets.Exposure}
+	}
 	for _, f := range fields {
 		if v := *f.get(&targets); v != "" {
 			outputs[f.output] = map[string]any{"sensitive": false, "type": "string", "value": v}
@@ -36,6 +39,10 @@ func TestRunCommand(t *testing.T) {
 	noUI, _ := deploy(t, app{}, app{ui: indexOnly}, false, nil)
 	healthyFile := saveOutputs(t, healthy)
 	noUIFile := saveOutputs(t, noUI)
+	// A private ALB: its outputs hold no alb_url, and the ALB itself is down.
+	private, _ := deploy(t, app{health: respond(http.StatusServiceUnavailable, "text/plain", "")}, app{}, false, nil)
+	private.Exposure, private.ALBURL = ExposureCloudFront, ""
+	privateFile := saveOutputs(t, private)
 	emptyFile := saveOutputs(t, Targets{})
 	fast := []string{"-interval", "10ms", "-request-timeout", "1s", "-hold", "20ms", "-timeout", "5s", "-attempts", "1"}
 
@@ -56,6 +63,8 @@ func TestRunCommand(t *testing.T) {
 		{name: "missing outputs", args: []string{"-outputs", emptyFile}, wantCode: 2, wantStderr: "smoke: missing output alb_url: "},
 		{name: "healthy", args: append([]string{"-outputs", healthyFile}, fast...), wantCode: 0, wantStdout: "5 passed, 0 failed, 0 skipped"},
 		{name: "failed check", args: append([]string{"-outputs", noUIFile}, fast...), wantCode: 1, wantStdout: "FAIL  UI deep link via CloudFront"},
+		{name: "private ALB", args: append([]string{"-outputs", privateFile}, fast...), wantCode: 0, wantStdout: "INFO  the ALB is private (load_balancer_exposure \"cloudfront\")"},
+		{name: "private ALB told it is public", args: append([]string{"-outputs", privateFile, "-load-balancer-exposure", "public"}, fast...), wantCode: 2, wantStderr: "smoke: missing output alb_url: "},
 		{
 			name:       "flag overrides a broken output",
 			args:       append([]string{"-outputs", noUIFile, "-cloudfront-url", healthy.CloudFrontURL}, fast...),

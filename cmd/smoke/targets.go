@@ -18,13 +18,29 @@ import (
 // stack output named in its comment. UIURL and APIURL are empty when the
 // environment has no custom domain.
 type Targets struct {
-	ALBURL                    string // alb_url: http://x.elb.amazonaws.com or https://api.example.com
+	// Exposure is the load_balancer_exposure output: ExposurePublic (the
+	// default, also for stacks that predate the output) or ExposureCloudFront,
+	// where the ALB is internal and every check goes through CloudFront.
+	Exposure                  string
+	ALBURL                    string // alb_url: http://x.elb.amazonaws.com or https://api.example.com; not checked with a private ALB
 	WebSocketURL              string // websocket_url: ws(s)://<alb>/ws
 	CloudFrontURL             string // cloudfront_url: https://dxxxx.cloudfront.net
 	WebSocketViaCloudFrontURL string // websocket_url_via_cloudfront: wss://dxxxx.cloudfront.net/ws
 	UIURL                     string // ui_url: https://app.example.com; optional
 	APIURL                    string // api_url: https://api.example.com; optional
 }
+
+// Exposures of the bridge, as the load_balancer_exposure output names them.
+const (
+	ExposurePublic     = "public"
+	ExposureCloudFront = "cloudfront"
+)
+
+// exposureOutput names the output that says how the bridge is reached.
+const exposureOutput = outputs.LoadBalancerExposure
+
+// privateALB reports whether the ALB is internal: unreachable from here.
+func (t Targets) privateALB() bool { return t.Exposure == ExposureCloudFront }
 
 // field ties a Targets field to the output it comes from. One table drives the
 // flags, the output lookup and the validation, so they cannot drift apart.
@@ -36,6 +52,7 @@ type field struct {
 }
 
 var fields = []field{
+	// Required with a public ALB only (see targetsFrom).
 	{outputs.ALBURL, true, []string{"http", "https"}, func(t *Targets) *string { return &t.ALBURL }},
 	{outputs.WebSocketURL, true, []string{"ws", "wss"}, func(t *Targets) *string { return &t.WebSocketURL }},
 	// http is accepted so the check can run against a local server.
@@ -113,6 +130,22 @@ func parseOutputs(data []byte) (map[string]any, error) {
 func targetsFrom(values map[string]any, overrides Targets) (Targets, error) {
 	var t Targets
 	var errs []error
+	t.Exposure = overrides.Exposure
+	if t.Exposure == "" {
+		if v, ok := values[exposureOutput]; ok {
+			t.Exposure, _ = v.(string)
+			if t.Exposure == "" {
+				errs = append(errs, fmt.Errorf("output %s is %v, want %q or %q", exposureOutput, v, ExposurePublic, ExposureCloudFront))
+			}
+		}
+	}
+	switch t.Exposure {
+	case "":
+		t.Exposure = ExposurePublic
+	case ExposurePublic, ExposureCloudFront:
+	default:
+		errs = append(errs, fmt.Errorf("%s %q: want %q or %q", exposureOutput, t.Exposure, ExposurePublic, ExposureCloudFront))
+	}
 	for _, f := range fields {
 		dst := f.get(&t)
 		if v := *f.get(&overrides); v != "" {
@@ -125,8 +158,9 @@ func targetsFrom(values map[string]any, overrides Targets) (Targets, error) {
 			}
 			*dst = s
 		}
+		required := f.required && !(f.output == outputs.ALBURL && t.privateALB())
 		switch {
-		case *dst == "" && f.required:
+		case *dst == "" && required:
 			errs = append(errs, fmt.Errorf("missing output %s: the stack outputs lack it and -%s is not set; apply the stack or pass -%s", f.output, f.flag(), f.flag()))
 		case *dst != "":
 			if err := checkURL(*dst, f.schemes); err != nil {

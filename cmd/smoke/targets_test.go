@@ -12,14 +12,14 @@ import (
 )
 
 // prodTargets are what the golden prod stack's outputs (goldenOutputs), an
-// environment with a custom domain and HTTPS, resolve to.
+// environment with a custom domain, HTTPS and a private ALB, resolve to.
 var prodTargets = Targets{
-	ALBURL:                    "https://api.builder.example.com",
-	WebSocketURL:              "wss://api.builder.example.com/ws",
+	Exposure:                  ExposureCloudFront, // prod's ALB is internal
+	ALBURL:                    "https://dns-name.aws-lb.test",
+	WebSocketURL:              "wss://builder.example.com/ws",
 	CloudFrontURL:             "https://domain-name.aws-cloudfront-distribution.test",
 	WebSocketViaCloudFrontURL: "wss://builder.example.com/ws",
 	UIURL:                     "https://builder.example.com",
-	APIURL:                    "https://api.builder.example.com",
 }
 
 func TestParseOutputs(t *testing.T) {
@@ -89,23 +89,55 @@ func TestTargetsFrom(t *testing.T) {
 			outputs:   prod,
 			overrides: Targets{ALBURL: "http://localhost:3000", UIURL: "https://ui.test"},
 			want: Targets{
+				Exposure:                  ExposureCloudFront,
 				ALBURL:                    "http://localhost:3000",
 				WebSocketURL:              prodTargets.WebSocketURL,
 				CloudFrontURL:             prodTargets.CloudFrontURL,
 				WebSocketViaCloudFrontURL: prodTargets.WebSocketViaCloudFrontURL,
 				UIURL:                     "https://ui.test",
-				APIURL:                    prodTargets.APIURL,
 			},
 		},
 		{
 			name:      "flags alone",
 			overrides: Targets{ALBURL: "http://a", WebSocketURL: "ws://a/ws", CloudFrontURL: "https://c", WebSocketViaCloudFrontURL: "wss://c/ws"},
-			want:      Targets{ALBURL: "http://a", WebSocketURL: "ws://a/ws", CloudFrontURL: "https://c", WebSocketViaCloudFrontURL: "wss://c/ws"},
+			want:      Targets{Exposure: ExposurePublic, ALBURL: "http://a", WebSocketURL: "ws://a/ws", CloudFrontURL: "https://c", WebSocketViaCloudFrontURL: "wss://c/ws"},
+		},
+		{
+			name:    "private ALB: alb_url is not needed",
+			outputs: without(outputs.ALBURL),
+			want: Targets{Exposure: ExposureCloudFront, WebSocketURL: prodTargets.WebSocketURL, CloudFrontURL: prodTargets.CloudFrontURL,
+				WebSocketViaCloudFrontURL: prodTargets.WebSocketViaCloudFrontURL, UIURL: prodTargets.UIURL},
+		},
+		{
+			name:      "flag overrides the exposure",
+			outputs:   prod,
+			overrides: Targets{Exposure: ExposurePublic},
+			want:      func() Targets { p := prodTargets; p.Exposure = ExposurePublic; return p }(),
+		},
+		{
+			name:     "public ALB needs alb_url",
+			outputs:  func() map[string]any { m := without(outputs.ALBURL); m[exposureOutput] = ExposurePublic; return m }(),
+			wantErrs: []string{"missing output alb_url:"},
+		},
+		{
+			name:     "no exposure output means public",
+			outputs:  without(exposureOutput, outputs.ALBURL),
+			wantErrs: []string{"missing output alb_url:"},
+		},
+		{
+			name:     "unknown exposure",
+			outputs:  with(exposureOutput, "private"),
+			wantErrs: []string{`load_balancer_exposure "private": want "public" or "cloudfront"`},
+		},
+		{
+			name:     "exposure not a string",
+			outputs:  with(exposureOutput, true),
+			wantErrs: []string{`output load_balancer_exposure is true, want "public" or "cloudfront"`},
 		},
 		{
 			name:    "custom domains are optional",
-			outputs: without(outputs.UIURL, outputs.APIURL),
-			want:    Targets{ALBURL: prodTargets.ALBURL, WebSocketURL: prodTargets.WebSocketURL, CloudFrontURL: prodTargets.CloudFrontURL, WebSocketViaCloudFrontURL: prodTargets.WebSocketViaCloudFrontURL},
+			outputs: without(outputs.UIURL),
+			want:    Targets{Exposure: ExposureCloudFront, ALBURL: prodTargets.ALBURL, WebSocketURL: prodTargets.WebSocketURL, CloudFrontURL: prodTargets.CloudFrontURL, WebSocketViaCloudFrontURL: prodTargets.WebSocketViaCloudFrontURL},
 		},
 		{
 			name:     "missing output",
