@@ -22,8 +22,8 @@ func TestMain(m *testing.M) {
 	testutil.Main(m, func() {
 		open = synth("us-east-1", false, waf.Props{NamePrefix: "proj-dev"})
 		restricted = synth("eu-west-1", true, waf.Props{
-			NamePrefix:       "proj-prod",
-			RateLimitPer5Min: 500,
+			NamePrefix:           "proj-prod",
+			RateLimitPer5Min:     500,
 			AllowedCidrs:         []string{"203.0.113.0/24", "198.51.100.7/32"},
 			CallbackAllowedCidrs: []string{"192.0.2.10/32"},
 		})
