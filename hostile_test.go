@@ -436,8 +436,13 @@ func acrossCases() []hostile {
 func regionCases() []hostile {
 	var cases []hostile
 	for _, r := range []string{"ap-east-2", "ap-southeast-6", "ap-southeast-7", "mx-central-1", "ca-west-1", "il-central-1", "eu-south-2", "me-central-1", "af-south-1", "ap-northeast-3", "eu-central-2", "us-west-2"} {
-		cases = append(cases, hostile{category: catRegions, name: "accepts " + r, accept: true, files: one(cfg(obj{"region": r, "network": obj{"availabilityZones": []any{r + "a", r + "b"}}}))})
+		// The default private ALB admits CloudFront's prefix list, whose id
+		// the environment names where the built-in table has none.
+		cases = append(cases, hostile{category: catRegions, name: "accepts " + r, accept: true, files: one(cfg(obj{"region": r, "network": obj{"availabilityZones": []any{r + "a", r + "b"}},
+			"loadBalancer": obj{"cloudFrontPrefixListId": "pl-0123abcd"}}))})
 	}
+	cases = append(cases, hostile{category: catRegions, name: "private ALB in a region without a built-in prefix list id", files: one(cfg(obj{"region": "ap-east-2", "network": obj{"availabilityZones": []any{"ap-east-2a", "ap-east-2b"}}})),
+		want: []string{`environments/x.json: loadBalancer.cloudFrontPrefixListId: is required with loadBalancer.exposure "cloudfront" in ap-east-2, which has no built-in id`}})
 	x := "environments/x.json: "
 	refuse := []struct{ region, want string }{
 		{"US-EAST-1", `region: "US-EAST-1" must be lowercase: "us-east-1"`},
