@@ -59,8 +59,9 @@ func TestApplyAndDestroy(t *testing.T) {
 // TestProtectedRefusesDestroy applies prod under `terraform test` with a
 // mocked provider, in two test files:
 //   - "refuse": apply, then Terraform's own destroy at the end of the file
-//     must fail while planning with prevent_destroy errors (the ALB's among
-//     them), and leave every resource of the stack in state: nothing deleted;
+//     must fail while planning with prevent_destroy errors (the ALB's, or
+//     with a private ALB the distribution's in front of it, among them), and
+//     leave every resource of the stack in state: nothing deleted;
 //   - "lift": apply, apply again with "protected": false in prod.json (the
 //     README's way to remove prod on purpose), then the destroy succeeds.
 //
@@ -112,8 +113,14 @@ func destroyProblems(s *testutil.Synthesized, out string) []string {
 			problems = append(problems, m[1]+" was refused, but its type is not in PreventDestroy")
 		}
 	}
-	if alb := strings.Trim(s.Ref("aws_lb", "alb", "x"), "${}"); !refused[strings.TrimSuffix(alb, ".x")] {
-		problems = append(problems, fmt.Sprintf("the ALB is not among the refused resources %v", slices.Sorted(maps.Keys(refused))))
+	// A public ALB is refused by name. A private one sits behind the
+	// distribution (through its VPC origin), which is refused first, so
+	// Terraform never plans the ALB's own destroy; it stays in state
+	// (checked below) and carries the setting (TestPreventDestroy).
+	alb := strings.TrimSuffix(strings.Trim(s.Ref("aws_lb", "alb", "x"), "${}"), ".x")
+	distribution := strings.TrimSuffix(strings.Trim(s.Ref("aws_cloudfront_distribution", "distribution", "x"), "${}"), ".x")
+	if !refused[alb] && !(s.Count("aws_cloudfront_vpc_origin") > 0 && refused[distribution]) {
+		problems = append(problems, fmt.Sprintf("neither the ALB nor the distribution in front of its VPC origin is among the refused resources %v", slices.Sorted(maps.Keys(refused))))
 	}
 	_, leftList, _ := strings.Cut(text, "left the following resources in state after executing refuse.tftest.hcl/apply")
 	left := map[string]bool{}
@@ -152,6 +159,12 @@ func TestDestroyProblemsCatches(t *testing.T) {
 		"Terraform left the following resources in state after executing\nrefuse.tftest.hcl/apply, and they need to be cleaned up manually:\n" + strings.Join(all, "\n")
 	if p := destroyProblems(s.Synthesized, good); len(p) != 0 {
 		t.Fatalf("the expected output was flagged:\n%s", strings.Join(p, "\n"))
+	}
+	// prod's ALB is private: the distribution in front of its VPC origin may
+	// be the one refused instead.
+	distribution := strings.TrimSuffix(strings.Trim(s.Ref("aws_cloudfront_distribution", "distribution", "x"), "${}"), ".x")
+	if p := destroyProblems(s.Synthesized, strings.Replace(good, refused(alb), refused(distribution), 1)); len(p) != 0 {
+		t.Errorf("the distribution refused in front of the private ALB was flagged:\n%s", strings.Join(p, "\n"))
 	}
 	for name, out := range map[string]string{
 		"destroyed":    "lift.tftest.hcl... pass\nrefuse.tftest.hcl... pass\nSuccess! 3 passed, 0 failed.",
