@@ -117,6 +117,37 @@ func parseTree(data []byte) (*node, string) {
 type treeParser struct {
 	data []byte
 	dec  *json.Decoder
+	at   cursor // where the last token started; tokens come in file order
+}
+
+// cursor is a position in the file: its byte offset, line and column.
+// Advancing it only over the bytes since the last token keeps the positions
+// of all tokens linear in the file's size (counting from the start for each
+// token made a one-line file of 1 MB take minutes).
+type cursor struct {
+	off       int64
+	line, col int
+}
+
+// advance moves c forward to off in data and returns the new position.
+func (c *cursor) advance(data []byte, off int64) (line, col int) {
+	if c.line == 0 {
+		*c = cursor{line: 1, col: 1}
+	}
+	if off < c.off { // never happens: the decoder only reads forward
+		c.line, c.col = position(data, off)
+		c.off = off
+		return c.line, c.col
+	}
+	span := data[c.off:off]
+	if nl := bytes.LastIndexByte(span, '\n'); nl >= 0 {
+		c.line += bytes.Count(span, []byte("\n"))
+		c.col = 1
+		span = span[nl+1:]
+	}
+	c.col += utf8.RuneCount(span)
+	c.off = off
+	return c.line, c.col
 }
 
 // tooDeep is the error of a file nested deeper than maxDepth.
@@ -133,7 +164,7 @@ func (p *treeParser) startOfNext() (line, col int) {
 	for off < int64(len(p.data)) && strings.IndexByte(" \t\r\n,:", p.data[off]) >= 0 {
 		off++
 	}
-	return position(p.data, off)
+	return p.at.advance(p.data, off)
 }
 
 func (p *treeParser) value(depth int) (*node, error) {
@@ -245,37 +276,38 @@ type schemaCheck struct {
 	set      map[string]bool
 }
 
+// positioned is a problem at a place in the file, formatted only when it is
+// reported (a generated file can hold hundreds of thousands).
 type positioned struct {
 	line, col int
-	msg       string
+	field     string
+	format    string
+	args      []any
 }
 
 func (s *schemaCheck) add(n *node, field, format string, args ...any) {
 	if field == "" {
 		field = "(top level)"
 	}
-	s.problems = append(s.problems, positioned{n.line, n.col, fmt.Sprintf("%s: line %d, column %d: %s", field, n.line, n.col, fmt.Sprintf(format, args...))})
+	s.problems = append(s.problems, positioned{n.line, n.col, field, format, args})
 }
 
-// messages returns the problems in file order.
-func (s *schemaCheck) messages() []string {
+// report adds the problems to p in file order.
+func (s *schemaCheck) report(p *problems) {
 	slices.SortStableFunc(s.problems, func(a, b positioned) int {
 		if a.line != b.line {
 			return a.line - b.line
 		}
 		return a.col - b.col
 	})
-	out := make([]string, len(s.problems))
-	for i, p := range s.problems {
-		out[i] = p.msg
+	for _, pr := range s.problems {
+		p.add(pr.field, "line %d, column %d: "+pr.format, append([]any{pr.line, pr.col}, pr.args...)...)
 	}
-	return out
 }
 
 var wholeNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 
 func (s *schemaCheck) walk(n *node, t reflect.Type, field string) {
-	s.set[field] = true
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -307,6 +339,7 @@ func (s *schemaCheck) walk(n *node, t reflect.Type, field string) {
 				s.add(k, join(field, k.text), "unknown field%s; valid fields here: %s", hint, strings.Join(names, ", "))
 				continue
 			}
+			s.set[join(field, k.text)] = true
 			s.walk(n.items[i], f, join(field, k.text))
 		}
 	case reflect.Map:
@@ -324,7 +357,7 @@ func (s *schemaCheck) walk(n *node, t reflect.Type, field string) {
 			return
 		}
 		for i, item := range n.items {
-			s.walk(item, t.Elem(), fmt.Sprintf("%s[%d]", field, i))
+			s.walk(item, t.Elem(), index(field, i))
 		}
 	case reflect.String:
 		if n.kind != kString {
@@ -442,6 +475,9 @@ func join(field, key string) string {
 	}
 	return field + "." + key
 }
+
+// index is the path of a list's i-th entry: field[i].
+func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
 

@@ -44,12 +44,15 @@ func (e *Environment) checkValues(p *problems, v reflect.Value, field string, fr
 		}
 	case reflect.Slice, reflect.Array:
 		checkDuplicates(p, v, field)
+		if k := v.Type().Elem().Kind(); k >= reflect.Bool && k <= reflect.Complex128 {
+			return // numbers and booleans: nothing generic to check per entry
+		}
 		for i := 0; i < v.Len(); i++ {
-			e.checkValues(p, v.Index(i), fmt.Sprintf("%s[%d]", field, i), false)
+			e.checkValues(p, v.Index(i), index(field, i), false)
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+		slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(a.String(), b.String()) }) // string keys
 		for _, k := range keys {
 			if k.Kind() == reflect.String {
 				if isAPIKeyName(k.String()) {
@@ -113,10 +116,16 @@ func badRune(s string, free bool) rune {
 // AWS refuses duplicate rules and set entries, and duplicate construct IDs
 // would stop synthesis.
 func checkDuplicates(p *problems, v reflect.Value, field string) {
-	first := map[string]int{}
+	first := map[any]int{}
 	for i := 0; i < v.Len(); i++ {
-		key := fmt.Sprintf("%#v", v.Index(i).Interface())
+		var key any = fmt.Sprintf("%#v", v.Index(i).Interface())
+		if v.Type().Elem().Comparable() {
+			key = v.Index(i).Interface() // strings and numbers: no formatting per entry
+		}
 		if j, ok := first[key]; ok {
+			if p.full() {
+				continue // counted only: no need to format the message
+			}
 			p.add(fmt.Sprintf("%s[%d]", field, i), "%s repeats %s[%d]; list each entry once", display(v.Index(i)), field, j)
 			continue
 		}

@@ -240,12 +240,10 @@ func Parse(file string, data []byte) (*Environment, error) {
 // JSON against the Environment type, and then the values; each stage reports
 // every problem it finds, and a stage runs only on what the previous accepted.
 func parse(file, base string, data []byte) (*Environment, error) {
-	fail := func(msgs ...string) error {
-		errs := make([]error, len(msgs))
-		for i, m := range msgs {
-			errs[i] = errors.New(redact(file + ": " + m))
-		}
-		return errors.Join(errs...)
+	fail := func(msg string) error {
+		p := &problems{file: file}
+		p.line(msg)
+		return p.err()
 	}
 	name, problem := envName(base)
 	if problem != "" {
@@ -263,8 +261,10 @@ func parse(file, base string, data []byte) (*Environment, error) {
 	}
 	check := &schemaCheck{set: map[string]bool{}}
 	check.walk(tree, reflect.TypeOf(Environment{}), "")
-	if msgs := check.messages(); len(msgs) > 0 {
-		return nil, fail(msgs...)
+	if len(check.problems) > 0 {
+		p := &problems{file: file}
+		check.report(p)
+		return nil, p.err()
 	}
 
 	env := Defaults()
@@ -344,6 +344,9 @@ func (e *Environment) fillDerivedDefaults() {
 // redact hides whatever follows an Anthropic key prefix, so a key pasted
 // into the wrong field never reaches a terminal or a CI log.
 func redact(msg string) string {
+	if !strings.Contains(strings.ToLower(msg), "sk-ant-") {
+		return msg // the common case, without the cost of a case-insensitive regexp
+	}
 	return anthropicKey.ReplaceAllString(msg, "sk-ant-…")
 }
 

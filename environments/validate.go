@@ -57,14 +57,50 @@ var (
 // findPrefixList tells how to look up the CloudFront prefix list id.
 const findPrefixList = "find it with: aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing --query 'PrefixLists[0].PrefixListId'"
 
-// problems collects validation messages for one file.
+// problems collects the messages for one file, one line each.
 type problems struct {
 	file string
 	errs []error
+	more int // problems beyond maxProblemsPerFile, counted only
 }
 
+// maxProblemsPerFile bounds the lines printed for one file: a generated
+// file with 480,000 bad list entries is checked in full, but the terminal
+// gets the first problems and a count, not 77 MB.
+const maxProblemsPerFile = 50
+
+// add records the problem "<file>: <field>: <message>".
 func (p *problems) add(field, format string, args ...any) {
-	p.errs = append(p.errs, errors.New(redact(fmt.Sprintf("%s: %s: %s", p.file, field, fmt.Sprintf(format, args...)))))
+	if p.full() {
+		return
+	}
+	p.line(field + ": " + fmt.Sprintf(format, args...))
+}
+
+// full reports whether no more problems are printed; if so, it counts one.
+func (p *problems) full() bool {
+	if len(p.errs) < maxProblemsPerFile {
+		return false
+	}
+	p.more++
+	return true
+}
+
+// line records the problem "<file>: <msg>".
+func (p *problems) line(msg string) {
+	if p.full() {
+		return
+	}
+	p.errs = append(p.errs, errors.New(redact(p.file+": "+msg)))
+}
+
+// err joins the problems, or is nil without any.
+func (p *problems) err() error {
+	errs := p.errs
+	if p.more > 0 {
+		errs = append(errs, fmt.Errorf("%s: %d more problems not shown; fix the ones above first", p.file, p.more))
+	}
+	return errors.Join(errs...)
 }
 
 // validate reports every problem of e at once, each naming file and field.
@@ -78,7 +114,7 @@ func (e *Environment) validate() error {
 	e.validateAlerts(p)
 	e.validateLimits(p)
 	e.checkValues(p, reflect.ValueOf(e).Elem(), "", false)
-	return errors.Join(p.errs...)
+	return p.err()
 }
 
 func (e *Environment) validateNaming(p *problems) {
