@@ -40,6 +40,7 @@ const (
 	catSecrets = "secrets in plain sight"
 	catAcross  = "across files"
 	catRegions = "regions"
+	catOff     = "switched-off sections"
 )
 
 // TestHostileEnvironments runs every adversarial input through the built app
@@ -59,7 +60,7 @@ func TestHostileEnvironments(t *testing.T) {
 		}
 		names[c.name] = true
 	}
-	for _, cat := range []string{catJSON, catFiles, catStrings, catDupes, catNaming, catSecrets, catAcross, catRegions} {
+	for _, cat := range []string{catJSON, catFiles, catStrings, catDupes, catNaming, catSecrets, catAcross, catRegions, catOff} {
 		if perCategory[cat] < 4 {
 			t.Errorf("category %q has %d cases, want at least 4", cat, perCategory[cat])
 		}
@@ -186,6 +187,24 @@ func cfg(overrides map[string]any) string {
 	return string(b)
 }
 
+// oneLine is cfg written on a single line, as generated files are.
+func oneLine(overrides map[string]any) string {
+	b, err := json.Marshal(merge(base(), overrides))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// repeated is a list of n copies of v.
+func repeated(v any, n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
 func merge(dst, src map[string]any) map[string]any {
 	for k, v := range src {
 		if sv, ok := v.(map[string]any); ok {
@@ -277,6 +296,13 @@ func hostileCases() []hostile {
 		{category: catJSON, name: "number beyond float64", files: one(cfg(obj{"logRetentionDays": json.Number("1e400")})), want: []string{x + "logRetentionDays: line ", "expected a whole number, got 1e400"}},
 		{category: catJSON, name: "negative zero", files: one(cfg(obj{"network": obj{"bridgeEgressPorts": []any{json.Number("-0")}}})), want: []string{x + "network.bridgeEgressPorts[0]: 0 is not a TCP port"}},
 		{category: catJSON, name: "deeply nested", files: one(`{"extra": ` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}`), want: []string{x + "line 1, column ", "nested deeper than 32 levels"}},
+		// Generated files come on one line; 240,000 tokens of it are read
+		// at once (counting each position from the start took minutes).
+		{category: catJSON, name: "a million bytes on one line", files: one(oneLine(obj{"network": obj{"bridgeEgressPorts": repeated(443, 240_000)}})), want: []string{
+			x + "network.bridgeEgressPorts: lists 240000 ports; a security group holds at most 60 outbound rules",
+			x + "network.bridgeEgressPorts[1]: 443 repeats network.bridgeEgressPorts[0]",
+			"more problems not shown; fix the ones above first",
+		}},
 		{category: catJSON, name: "trailing comma", files: one("{\n  \"region\": \"us-east-1\",\n}"), want: []string{x + "line 3, column 1: malformed JSON", "no comma before a closing bracket"}},
 		{category: catJSON, name: "single quotes", files: one(`{'region': 'us-east-1'}`), want: []string{x + "line 1, column 2: malformed JSON", "double quotes"}},
 		{category: catJSON, name: "truncated", files: one(`{"region": "us-east-1", "network": {`), want: []string{x + "line 1: malformed JSON: the file ends early"}},
@@ -324,6 +350,8 @@ func hostileCases() []hostile {
 		{category: catFiles, name: "non-ascii name", files: map[string]string{"dév.json": valid}, want: []string{`environments/dév.json: file name: environment name "dév" must be`}},
 		{category: catFiles, name: "newline in the name", files: map[string]string{"a\nb.json": valid}, want: []string{`"environments/a\nb.json": file name: environment name "a\nb" must be`}},
 		{category: catFiles, name: "environment name too long", files: map[string]string{"a-very-long-environment-name.json": valid}, want: []string{`environments/a-very-long-environment-name.json: file name: environment name "a-very-long-environment-name" is 28 characters; at most 25 fit`}},
+		{category: catFiles, name: "stack name javascript reserves", files: map[string]string{"constructor.json": valid}, want: []string{`environments/constructor.json: file name: environment name "constructor" is reserved: the CDKTF app (JavaScript constructs) cannot hold a stack of that name`}},
+		{category: catFiles, name: "other names of javascript objects", accept: true, files: map[string]string{"prototype.json": valid, "valueof.json": cfg(obj{"projectName": "b"}), "tostring.json": cfg(obj{"projectName": "c"})}},
 		{category: catFiles, name: "missing folder", args: []string{"-environments", "no-such-folder"}, want: []string{"no-such-folder: folder not found; -environments must name a folder"}},
 		{category: catFiles, name: "folder is a file", files: one(valid), args: []string{"-environments", "environments/x.json"}, want: []string{"environments/x.json: is not a folder"}},
 		{category: catFiles, name: "empty folder", files: map[string]string{"README.md": "# envs"}, want: []string{"environments: no environment files (*.json) found"}},
@@ -395,9 +423,35 @@ func hostileCases() []hostile {
 		{category: catSecrets, name: "a key as a value", files: one(cfg(obj{"bridge": obj{"environment": obj{"LLM_KEY": "sk-ant-api03-AbCdEf0123456789"}}})), want: []string{x + "bridge.environment.LLM_KEY: looks like an Anthropic API key (sk-ant-…); never put the key in an environment file"}},
 		{category: catSecrets, name: "a key in another field", files: one(cfg(obj{"bridge": obj{"nodeEnv": "sk-ant-api03-AbCdEf0123456789"}})), want: []string{x + "bridge.nodeEnv: looks like an Anthropic API key (sk-ant-…)"}},
 	}
+	cases = append(cases, switchedOffCases()...)
 	cases = append(cases, acrossCases()...)
 	cases = append(cases, regionCases()...)
 	return cases
+}
+
+// switchedOffCases: the values of a section whose switch is off are checked
+// all the same (turning it on must not fail on them), and valid ones are kept.
+func switchedOffCases() []hostile {
+	x := "environments/x.json: "
+	return []hostile{
+		{category: catOff, name: "schedule off with invalid hours and zone", files: one(cfg(obj{"bridge": obj{"schedule": obj{"enabled": false, "startHour": 30, "stopHour": 2, "timeZone": "Mars/Base"}}})), want: []string{
+			x + "bridge.schedule.startHour: 30 must be a whole hour 0 to 23", x + `bridge.schedule.timeZone: "Mars/Base" is not an IANA time zone name`,
+		}},
+		{category: catOff, name: "autoscaling off with max below min", files: one(cfg(obj{"bridge": obj{"autoscaling": obj{"enabled": false, "minTasks": 50, "maxTasks": 2}}})), want: []string{x + "bridge.autoscaling.maxTasks: 2 is less than minTasks 50"}},
+		{category: catOff, name: "waf off with a rate limit below the minimum", files: one(cfg(obj{"waf": obj{"enabled": false, "rateLimitPer5Min": 5}})), want: []string{x + "waf.rateLimitPer5Min: 5 must be 10 to 2000000000"}},
+		{category: catOff, name: "unprotected with a recovery window AWS refuses", files: one(cfg(obj{"protected": false, "secret": obj{"recoveryWindowDays": 3}})), want: []string{x + "secret.recoveryWindowDays: 3 must be 7 to 30 (0 is allowed where protected is false)"}},
+		{category: catOff, name: "flow logs off with a retention CloudWatch refuses", files: one(cfg(obj{"network": obj{"flowLogs": obj{"enabled": false, "retentionDays": 2}}})), want: []string{x + "network.flowLogs.retentionDays: 2 is not a CloudWatch Logs retention"}},
+		{category: catOff, name: "valid values under switches that are off", accept: true, files: one(cfg(obj{
+			"protected": false, "secret": obj{"recoveryWindowDays": 14},
+			"network":      obj{"flowLogs": obj{"enabled": false, "retentionDays": 90}},
+			"loadBalancer": obj{"sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"},
+			"waf":          obj{"enabled": false, "rateLimitPer5Min": 5000},
+			"bridge": obj{
+				"autoscaling": obj{"enabled": false, "minTasks": 2, "maxTasks": 8},
+				"schedule":    obj{"enabled": false, "days": []any{"SAT"}, "startHour": 9, "stopHour": 12, "timeZone": "Europe/Berlin"},
+			},
+		}))},
+	}
 }
 
 func acrossCases() []hostile {
@@ -422,6 +476,18 @@ func acrossCases() []hostile {
 			"dev.json":  cfg(obj{"domainName": "api.example.com", "hostedZoneId": "Z123"}),
 			"prod.json": cfg(obj{"domainName": "example.com", "hostedZoneId": "Z123", "loadBalancer": obj{"https": true}}),
 		}, want: []string{`environments/prod.json: domainName: "api.example.com" is also served by environments/dev.json`}},
+		{category: catAcross, name: "state is another's lock file", files: map[string]string{
+			"dev.json": cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state", "key": "tf/state"}}}),
+			"qa.json":  cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state", "key": "tf/state.tflock"}}}),
+		}, want: []string{"environments/qa.json: backend.s3.key: the state object s3://team-state/tf/state.tflock is the lock file of environments/dev.json"}},
+		{category: catAcross, name: "lock file is another's state", files: map[string]string{
+			"a.json": cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state", "key": "tf/state.tflock"}}}),
+			"b.json": cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state", "key": "tf/state"}}}),
+		}, want: []string{"environments/b.json: backend.s3.key: the lock file of this state, s3://team-state/tf/state.tflock, is the state object of environments/a.json"}},
+		{category: catAcross, name: "lock file name of a state without locking", accept: true, files: map[string]string{
+			"dev.json": cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state", "key": "tf/state", "useLockfile": false}}}),
+			"qa.json":  cfg(obj{"backend": obj{"s3": obj{"bucket": "team-state", "key": "tf/state.tflock"}}}),
+		}},
 		{category: catAcross, name: "one bad file stops all", files: map[string]string{"dev.json": valid, "prod.json": cfg(obj{"bridge": obj{"cpu": 3}})}, want: []string{"environments/prod.json: bridge.cpu: 3 is not a Fargate CPU size"}},
 		{category: catAcross, name: "every file reported", files: map[string]string{"a.json": "{", "b.json": cfg(obj{"region": "mars-1"}), "c.json": ""}, want: []string{
 			"environments/a.json: line 1: malformed JSON", `environments/b.json: region: "mars-1" is not an AWS commercial region`, "environments/c.json: (file): the file is empty",

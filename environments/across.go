@@ -13,6 +13,10 @@ var NameSuffixes = []string{
 	"cloudfront-log-delivery", "spa-routing", "ui-security-headers",
 }
 
+// lockSuffix ends the name of the S3 lock file Terraform keeps beside a
+// state object (backend "s3", use_lockfile).
+const lockSuffix = ".tflock"
+
 // acrossFiles reports what no single file shows: two environments that would
 // create a resource of the same name, or share one state object.
 func acrossFiles(envs []*Environment) []error {
@@ -46,19 +50,47 @@ func acrossFiles(envs []*Environment) []error {
 			hosts[host] = e
 		}
 	}
-	state := map[string]*Environment{}
+	// An S3 backend writes two objects: the state, and while a run holds the
+	// lock, <key>.tflock beside it (use_lockfile). Each must be one
+	// environment's alone.
+	type object struct {
+		env  *Environment
+		lock bool
+	}
+	objects := map[string]object{}
 	for _, e := range envs {
 		if e.Backend == nil || e.Backend.S3 == nil {
 			continue
 		}
 		// Bucket names are global, so the region does not tell two apart.
-		obj := "s3://" + e.Backend.S3.Bucket + "/" + e.Backend.S3.Key
-		if other, ok := state[obj]; ok {
-			errs = append(errs, fmt.Errorf("%s: backend.s3.key: the state object %s is also the state of %s; each environment needs its own key (or leave key out: <project>/<env>/terraform.tfstate)",
-				e.File, obj, other.File))
-			continue
+		s3 := e.Backend.S3
+		state := "s3://" + s3.Bucket + "/" + s3.Key
+		mine := []object{{e, false}}
+		if s3.UseLockfile {
+			mine = append(mine, object{e, true})
 		}
-		state[obj] = e
+		for _, o := range mine {
+			name := state
+			if o.lock {
+				name += lockSuffix
+			}
+			other, ok := objects[name]
+			switch {
+			case !ok:
+				objects[name] = o
+				continue
+			case !o.lock && !other.lock:
+				errs = append(errs, fmt.Errorf("%s: backend.s3.key: the state object %s is also the state of %s; each environment needs its own key (or leave key out: <project>/<env>/terraform.tfstate)",
+					e.File, name, other.env.File))
+			case !o.lock:
+				errs = append(errs, fmt.Errorf("%s: backend.s3.key: the state object %s is the lock file of %s (Terraform writes <key>%s beside its state while it runs); use another key",
+					e.File, name, other.env.File, lockSuffix))
+			default:
+				errs = append(errs, fmt.Errorf("%s: backend.s3.key: the lock file of this state, %s, is the state object of %s (Terraform writes <key>%s beside the state while it runs); use another key",
+					e.File, name, other.env.File, lockSuffix))
+			}
+			break // one message per environment
+		}
 	}
 	return errs
 }

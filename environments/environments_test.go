@@ -172,7 +172,21 @@ func TestValidation(t *testing.T) {
 		{"schedule empty time zone", "", `{"bridge": {"schedule": {"enabled": true, "timeZone": ""}}}`, []string{"bridge.schedule.timeZone: \"\" is not an IANA time zone name"}},
 		{"schedule of no tasks", "", `{"bridge": {"desiredCount": 0, "schedule": {"enabled": true}}}`, []string{"bridge.schedule: starts bridge.desiredCount tasks at startHour, which is 0"}},
 		{"ecr lifecycle", "", `{"ecr": {"untaggedExpiryDays": 0, "keepTaggedImages": 0}}`, []string{"ecr.untaggedExpiryDays: 0 must be at least 1", "ecr.keepTaggedImages: 0 must be at least 1"}},
-		{"recovery window when protected", "", `{"secret": {"recoveryWindowDays": 0}}`, []string{"secret.recoveryWindowDays: 0 must be 7 to 30 in a protected environment"}},
+		{"recovery window when protected", "", `{"secret": {"recoveryWindowDays": 0}}`, []string{"secret.recoveryWindowDays: 0 must be 7 to 30 (0 is allowed where protected is false)"}},
+		// Switched-off sections keep their values checked (validateSchedule).
+		{"recovery window when unprotected", "", `{"protected": false, "secret": {"recoveryWindowDays": 31}}`, []string{"secret.recoveryWindowDays: 31 must be 7 to 30"}},
+		{"schedule off with invalid values", "", `{"bridge": {"schedule": {"enabled": false, "days": ["Monday"], "startHour": 30, "stopHour": 2, "timeZone": "Mars/Base"}}}`, []string{
+			"bridge.schedule.days[0]: \"Monday\" is not a day", "bridge.schedule.startHour: 30 must be a whole hour 0 to 23", "bridge.schedule.stopHour: 2 must be after startHour 30", "bridge.schedule.timeZone: \"Mars/Base\" is not an IANA time zone name",
+		}},
+		{"schedule off without days", "", `{"bridge": {"schedule": {"enabled": false, "days": []}}}`, []string{"bridge.schedule.days: must list at least one day"}},
+		{"autoscaling off with invalid values", "", `{"bridge": {"autoscaling": {"enabled": false, "minTasks": 50, "maxTasks": 2, "cpuTargetPercent": 101, "requestsPerTarget": 0}}}`, []string{
+			"bridge.autoscaling.maxTasks: 2 is less than minTasks 50", "bridge.autoscaling.cpuTargetPercent: 101 must be 1 to 100", "bridge.autoscaling.requestsPerTarget: 0 must be at least 1",
+		}},
+		{"autoscaling off without tasks", "", `{"bridge": {"autoscaling": {"minTasks": 0}}}`, []string{"bridge.autoscaling.minTasks: 0 must be at least 1"}},
+		{"waf rate limit while off", "", `{"waf": {"enabled": false, "rateLimitPer5Min": 5}}`, []string{"waf.rateLimitPer5Min: 5 must be 10 to 2000000000"}},
+		{"flow log retention while off", "", `{"network": {"flowLogs": {"enabled": false, "retentionDays": 2}}}`, []string{"network.flowLogs.retentionDays: 2 is not a CloudWatch Logs retention"}},
+		{"ssl policy without https", "", `{"loadBalancer": {"sslPolicy": "ELBSecurityPolicy-2016-08"}}`, []string{"loadBalancer.sslPolicy: \"ELBSecurityPolicy-2016-08\" is not a TLS 1.3 policy"}},
+		{"reserved stack name", "constructor.json", `{}`, []string{"environments/constructor.json: file name: environment name \"constructor\" is reserved: the CDKTF app (JavaScript constructs) cannot hold a stack of that name"}},
 		{"project name characters", "", `{"projectName": "N8N_builder"}`, []string{"projectName: \"N8N_builder\" must be lowercase letters"}},
 		{"project name too long", "", `{"projectName": "a-very-long-project-name-x"}`, []string{"projectName: \"a-very-long-project-name-x\" is too long: the ALB name \"a-very-long-project-name-x-test-alb\" would be 35 characters, AWS allows 32; use at most 23 characters"}},
 		{"domain name", "", `{"domainName": "-bad-.example.com", "hostedZoneId": "Z123"}`, []string{"domainName: \"-bad-.example.com\" has an invalid label \"-bad-\""}},
@@ -256,7 +270,20 @@ func TestAccepts(t *testing.T) {
 			return reflect.DeepEqual(s.Days, []string{"SUN"}) && s.StartHour == 0 && s.StopHour == 23
 		}},
 		{"schedule with autoscaling and no starting count", `{"bridge": {"desiredCount": 1, "sharedSessionState": true, "autoscaling": {"enabled": true}, "schedule": {"enabled": true, "timeZone": "Etc/GMT+5"}}}`, func(e *Environment) bool { return e.Bridge.Schedule.TimeZone == "Etc/GMT+5" }},
-		{"schedule off is not checked", `{"bridge": {"schedule": {"enabled": false, "days": [], "timeZone": "nowhere"}}}`, func(e *Environment) bool { return !e.Bridge.Schedule.Enabled }},
+		// The valid twins of the switched-off cases of TestValidation: valid
+		// values under a switch that is off are kept, not refused.
+		{"schedule off keeps valid values", `{"bridge": {"desiredCount": 0, "schedule": {"enabled": false, "days": ["SAT"], "startHour": 9, "stopHour": 12, "timeZone": "Europe/Berlin"}}}`, func(e *Environment) bool {
+			s := e.Bridge.Schedule
+			return !s.Enabled && reflect.DeepEqual(s.Days, []string{"SAT"}) && s.StartHour == 9 && s.TimeZone == "Europe/Berlin"
+		}},
+		{"autoscaling off keeps valid values", `{"bridge": {"desiredCount": 1, "autoscaling": {"enabled": false, "minTasks": 2, "maxTasks": 6, "cpuTargetPercent": 80}}}`, func(e *Environment) bool {
+			a := e.Bridge.Autoscaling
+			return !a.Enabled && a.MinTasks == 2 && a.MaxTasks == 6 && e.Bridge.DesiredCount == 1
+		}},
+		{"waf off keeps its rate limit", `{"waf": {"enabled": false, "rateLimitPer5Min": 5000}}`, func(e *Environment) bool { return !e.WAF.Enabled && e.WAF.RateLimitPer5Min == 5000 }},
+		{"flow logs off keep their retention", `{"network": {"flowLogs": {"enabled": false, "retentionDays": 90}}}`, func(e *Environment) bool { return e.Network.FlowLogs.RetentionDays == 90 }},
+		{"ssl policy without https", `{"loadBalancer": {"sslPolicy": "ELBSecurityPolicy-TLS13-1-3-2021-06"}}`, func(e *Environment) bool { return e.LoadBalancer.SslPolicy == "ELBSecurityPolicy-TLS13-1-3-2021-06" }},
+		{"recovery window kept where unprotected", `{"protected": false, "secret": {"recoveryWindowDays": 14}}`, func(e *Environment) bool { return e.Secret.RecoveryWindowDays == 14 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -468,5 +495,19 @@ func TestLocalStateWarning(t *testing.T) {
 				t.Errorf("warning = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestLoadDirNamesTheFolder: every folder problem starts with the folder's
+// name, quoted where it is empty or unprintable.
+func TestLoadDirNamesTheFolder(t *testing.T) {
+	for dir, want := range map[string]string{
+		"":                `"": folder not found`,
+		"no-such-folder":  "no-such-folder: folder not found",
+		"no\nsuch-folder": `"no\nsuch-folder": folder not found`,
+	} {
+		if _, err := LoadDir(dir); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("LoadDir(%q) = %v, want an error starting %q", dir, err, want)
+		}
 	}
 }

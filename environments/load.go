@@ -186,11 +186,11 @@ func reason(err error) string {
 	return err.Error()
 }
 
-// label prints a path as it is, or quoted when it holds characters (a
-// newline, a control character) that would break the one-line-per-problem
-// output.
+// label prints a path as it is, or quoted when it is empty or holds
+// characters (a newline, a control character) that would break the
+// one-line-per-problem output.
 func label(p string) string {
-	if strconv.CanBackquote(p) && !strings.ContainsAny(p, "`") {
+	if p != "" && strconv.CanBackquote(p) && !strings.ContainsAny(p, "`") {
 		return p
 	}
 	return strconv.Quote(p)
@@ -293,9 +293,20 @@ func envName(base string) (string, string) {
 		return "", "a hidden file is not an environment; rename it (e.g. dev.json) or move it out of the folder"
 	case !envNamePattern.MatchString(stem):
 		return "", fmt.Sprintf("environment name %s must be lowercase letters, digits and single hyphens, starting with a letter (e.g. dev.json): it names the stack and AWS resources", strconv.Quote(shorten(stem)))
+	case slices.Contains(reservedStackNames, stem):
+		return "", fmt.Sprintf("environment name %q is reserved: the CDKTF app (JavaScript constructs) cannot hold a stack of that name; rename the file (any other lowercase name, e.g. %s-env.json)", stem, stem)
 	}
 	return stem, ""
 }
+
+// reservedStackNames are names envNamePattern lets through that the
+// constructs library refuses as construct IDs: it keeps a scope's children in
+// a plain JavaScript object, so a name of a property every object inherits
+// counts as taken ("There is already a Construct with name 'constructor'").
+// Of Object.prototype's properties only "constructor" is lowercase letters;
+// prototype, tostring, valueof, hasownproperty and the like were tried and
+// synthesize.
+var reservedStackNames = []string{"constructor"}
 
 // UnmarshalJSON gives a backend block its defaults: encrypted, locked.
 func (b *S3Backend) UnmarshalJSON(data []byte) error {

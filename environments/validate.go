@@ -314,22 +314,23 @@ func (e *Environment) validateBridge(p *problems) {
 	if b.Autoscaling.Enabled && !b.SharedSessionState {
 		p.add("bridge.autoscaling.enabled", "%s", oneTask)
 	}
-	if a := b.Autoscaling; a.Enabled {
-		if a.MinTasks < 1 {
-			p.add("bridge.autoscaling.minTasks", "%d must be at least 1", a.MinTasks)
-		}
-		if a.MaxTasks < a.MinTasks {
-			p.add("bridge.autoscaling.maxTasks", "%d is less than minTasks %d", a.MaxTasks, a.MinTasks)
-		}
-		if b.DesiredCount < a.MinTasks || b.DesiredCount > a.MaxTasks {
-			p.add("bridge.desiredCount", "%d must be within autoscaling minTasks..maxTasks (%d..%d): it is the starting size", b.DesiredCount, a.MinTasks, a.MaxTasks)
-		}
-		if a.CpuTargetPercent < 1 || a.CpuTargetPercent > 100 {
-			p.add("bridge.autoscaling.cpuTargetPercent", "%d must be 1 to 100", a.CpuTargetPercent)
-		}
-		if a.RequestsPerTarget < 1 {
-			p.add("bridge.autoscaling.requestsPerTarget", "%d must be at least 1", a.RequestsPerTarget)
-		}
+	// The values of a section that is switched off are checked all the same
+	// (see validateSchedule).
+	a := b.Autoscaling
+	if a.MinTasks < 1 {
+		p.add("bridge.autoscaling.minTasks", "%d must be at least 1", a.MinTasks)
+	}
+	if a.MaxTasks < a.MinTasks {
+		p.add("bridge.autoscaling.maxTasks", "%d is less than minTasks %d", a.MaxTasks, a.MinTasks)
+	}
+	if a.Enabled && (b.DesiredCount < a.MinTasks || b.DesiredCount > a.MaxTasks) {
+		p.add("bridge.desiredCount", "%d must be within autoscaling minTasks..maxTasks (%d..%d): it is the starting size", b.DesiredCount, a.MinTasks, a.MaxTasks)
+	}
+	if a.CpuTargetPercent < 1 || a.CpuTargetPercent > 100 {
+		p.add("bridge.autoscaling.cpuTargetPercent", "%d must be 1 to 100", a.CpuTargetPercent)
+	}
+	if a.RequestsPerTarget < 1 {
+		p.add("bridge.autoscaling.requestsPerTarget", "%d must be at least 1", a.RequestsPerTarget)
 	}
 	e.validateSchedule(p)
 	if e.ECR.UntaggedExpiryDays < 1 {
@@ -338,18 +339,23 @@ func (e *Environment) validateBridge(p *problems) {
 	if e.ECR.KeepTaggedImages < 1 {
 		p.add("ecr.keepTaggedImages", "%d must be at least 1", e.ECR.KeepTaggedImages)
 	}
-	if e.Protected && (e.Secret.RecoveryWindowDays < 7 || e.Secret.RecoveryWindowDays > 30) {
-		p.add("secret.recoveryWindowDays", "%d must be 7 to 30 in a protected environment", e.Secret.RecoveryWindowDays)
+	// An unprotected environment deletes its secret at once whatever the
+	// window says, so 0 is allowed there; any other value must be one a
+	// protected environment could use.
+	if w := e.Secret.RecoveryWindowDays; (w < 7 || w > 30) && (e.Protected || w != 0) {
+		p.add("secret.recoveryWindowDays", "%d must be 7 to 30 (0 is allowed where protected is false)", w)
 	}
 }
 
-// validateSchedule checks the office-hours schedule, when it is on.
+// validateSchedule checks the office-hours schedule. Its values are checked
+// when it is off too, as those of every switched-off section: a value that
+// would be refused is refused now, not when someone turns the switch on. A
+// valid value under a switch that is off is kept (turning a feature off and
+// on stays a one-field change); only rules that tie a section to the rest
+// of the stack wait for the switch.
 func (e *Environment) validateSchedule(p *problems) {
 	b := e.Bridge
 	sc := b.Schedule
-	if !sc.Enabled {
-		return
-	}
 	if len(sc.Days) == 0 {
 		p.add("bridge.schedule.days", "must list at least one day (e.g. [\"MON\", \"TUE\", \"WED\", \"THU\", \"FRI\"])")
 	}
@@ -372,7 +378,7 @@ func (e *Environment) validateSchedule(p *problems) {
 	if !validTimeZone(sc.TimeZone) {
 		p.add("bridge.schedule.timeZone", "%q is not an IANA time zone name; use one like \"Europe/Berlin\", \"America/New_York\" or \"UTC\" (case matters)", sc.TimeZone)
 	}
-	if !b.Autoscaling.Enabled && b.DesiredCount < 1 {
+	if sc.Enabled && !b.Autoscaling.Enabled && b.DesiredCount < 1 {
 		p.add("bridge.schedule", "starts bridge.desiredCount tasks at startHour, which is %d; set desiredCount to at least 1 or turn the schedule off", b.DesiredCount)
 	}
 }
@@ -452,10 +458,10 @@ func (e *Environment) validateEdge(p *problems) {
 		p.add("domainName", "CloudFront needs a certificate for %q: set hostedZoneId (a certificate is created) or ui.certificateArn", e.DomainName)
 	}
 
+	if e.WAF.RateLimitPer5Min < 10 || e.WAF.RateLimitPer5Min > 2000000000 {
+		p.add("waf.rateLimitPer5Min", "%d must be 10 to 2000000000 requests per IP in 5 minutes", e.WAF.RateLimitPer5Min)
+	}
 	if e.WAF.Enabled {
-		if e.WAF.RateLimitPer5Min < 10 || e.WAF.RateLimitPer5Min > 2000000000 {
-			p.add("waf.rateLimitPer5Min", "%d must be 10 to 2000000000 requests per IP in 5 minutes", e.WAF.RateLimitPer5Min)
-		}
 		checkCidrs(p, "waf.allowedCidrs", e.WAF.AllowedCidrs, false, true)
 		checkCidrs(p, "waf.callbackAllowedCidrs", e.WAF.CallbackAllowedCidrs, false, true)
 		if len(e.WAF.CallbackAllowedCidrs) > 0 && !e.PrivateALB() {
