@@ -20,10 +20,11 @@ var components = []struct {
 		e.fixed("NAT gateway hours", fmt.Sprintf("%d × %s h × %s", n, num(h), priceNATHour), float64(n)*h*priceNATHour.USD)
 		e.fixed("NAT data processed", fmt.Sprintf("%s GB × %s", num(e.a.NATGB), priceNATGB), e.a.NATGB*priceNATGB.USD)
 	}},
-	// An address per EIP, per subnet of an internet-facing ALB, per task that gets one.
+	// An address per EIP, per subnet of an internet-facing ALB, per task that gets one (while it runs).
 	{[]string{"aws_eip", "aws_lb", "aws_ecs_service"}, func(e *estimator, eips []resource) {
-		var parts []string
-		lo, hi := len(eips), len(eips)
+		var parts, timed []string
+		lo, hi, h := len(eips), len(eips), e.a.Hours
+		var loHours, hiHours float64 // of tasks that run fewer hours than the month
 		if lo > 0 {
 			parts = append(parts, fmt.Sprintf("%d EIP", lo))
 		}
@@ -35,13 +36,22 @@ var components = []struct {
 		}
 		for _, svc := range e.resources["aws_ecs_service"] {
 			if min, max := e.tasks(svc); get(svc.Attrs, "network_configuration.assign_public_ip") == true {
-				lo, hi = lo+min, hi+max
-				parts = append(parts, rangeText(min, max)+" task")
+				if run, _ := e.runHours(svc); run < h {
+					loHours, hiHours = loHours+float64(min)*run, hiHours+float64(max)*run
+					timed = append(timed, fmt.Sprintf(" + %s task × %s h", rangeText(min, max), num(run)))
+				} else {
+					lo, hi = lo+min, hi+max
+					parts = append(parts, rangeText(min, max)+" task")
+				}
 			}
 		}
-		if h := e.a.Hours; hi > 0 {
-			e.add("Public IPv4 addresses", fmt.Sprintf("(%s) = %s × %s h × %s", strings.Join(parts, " + "), rangeText(lo, hi), num(h), priceIPv4Hour),
-				float64(lo)*h*priceIPv4Hour.USD, float64(hi)*h*priceIPv4Hour.USD)
+		if hi > 0 || hiHours > 0 {
+			detail := fmt.Sprintf("(%s) = %s × %s h", strings.Join(parts, " + "), rangeText(lo, hi), num(h))
+			if len(timed) > 0 { // "(2 ALB) × 730 h + 1 task × 239 h"
+				detail = strings.TrimPrefix(fmt.Sprintf("(%s) × %s h", strings.Join(parts, " + "), num(h))+strings.Join(timed, ""), "() × "+num(h)+" h + ")
+			}
+			e.add("Public IPv4 addresses", detail+" × "+priceIPv4Hour.String(),
+				(float64(lo)*h+loHours)*priceIPv4Hour.USD, (float64(hi)*h+hiHours)*priceIPv4Hour.USD)
 		}
 	}},
 	// Application load balancers, the only kind the app makes.
@@ -50,9 +60,9 @@ var components = []struct {
 		e.fixed("ALB hours", fmt.Sprintf("%d × %s h × %s", n, num(h), priceALBHour), float64(n)*h*priceALBHour.USD)
 		e.fixed("ALB LCUs", fmt.Sprintf("%d × %s LCU × %s h × %s", n, num(e.a.ALBLCU), num(h), priceLCUHour), float64(n)*e.a.ALBLCU*h*priceLCUHour.USD)
 	}},
-	{[]string{"aws_ecs_service", "aws_ecs_task_definition", "aws_appautoscaling_target", "aws_ecs_cluster_capacity_providers"}, func(e *estimator, services []resource) {
-		h := e.a.Hours
+	{[]string{"aws_ecs_service", "aws_ecs_task_definition", "aws_appautoscaling_target", "aws_ecs_cluster_capacity_providers", "aws_appautoscaling_scheduled_action"}, func(e *estimator, services []resource) {
 		for _, svc := range services {
+			h, schedule := e.runHours(svc)
 			i := slices.IndexFunc(e.resources["aws_ecs_task_definition"], func(td resource) bool { return refersTo(svc.Attrs["task_definition"], td) })
 			if i < 0 {
 				e.fail(svc, "task_definition %q is not an aws_ecs_task_definition of the stack", svc.Attrs["task_definition"])
@@ -85,9 +95,9 @@ var components = []struct {
 			}
 			minTasks, maxTasks := e.tasks(svc)
 			vcpu, gb, tasks := e.number(td, "cpu")/1024, e.number(td, "memory")/1024, rangeText(minTasks, maxTasks)+" task"+plural(maxTasks)
-			e.add("Fargate vCPU", fmt.Sprintf("%s × %s vCPU × %s h × %s%s", tasks, num(vcpu), num(h), vcpuRate, how),
+			e.add("Fargate vCPU", fmt.Sprintf("%s × %s vCPU × %s h%s × %s%s", tasks, num(vcpu), num(h), schedule, vcpuRate, how),
 				cost(minTasks, vcpu, vcpuRate), cost(maxTasks, vcpu, vcpuRate))
-			e.add("Fargate memory", fmt.Sprintf("%s × %s GB × %s h × %s%s", tasks, num(gb), num(h), gbRate, how),
+			e.add("Fargate memory", fmt.Sprintf("%s × %s GB × %s h%s × %s%s", tasks, num(gb), num(h), schedule, gbRate, how),
 				cost(minTasks, gb, gbRate), cost(maxTasks, gb, gbRate))
 			disk, p := e.number(td, "ephemeral_storage.size_in_gib", 20), priceFargateStorageGB
 			if extra := disk - 20; extra > 0 { // above the free 20 GiB; not discounted on Spot
@@ -197,6 +207,48 @@ func (e *estimator) tasks(svc resource) (min, max int) {
 		}
 	}
 	return min, max
+}
+
+// runHours is how many hours a month a service runs, and how the schedule says so: all of them,
+// or with an office-hours schedule (one action on its scaling target that starts it and one that
+// stops it, to 0 tasks, at whole hours on the same days; see modules/ecs) its hours a week over
+// the month's weeks. -always-on prices the month whatever the schedule.
+func (e *estimator) runHours(svc resource) (float64, string) {
+	var start, stop []resource
+	for _, t := range e.resources["aws_appautoscaling_target"] {
+		for _, a := range e.resources["aws_appautoscaling_scheduled_action"] {
+			if refersTo(t.Attrs["resource_id"], svc) && refersTo(a.Attrs["resource_id"], t) {
+				if fmt.Sprint(get(a.Attrs, "scalable_target_action.max_capacity")) == "0" {
+					stop = append(stop, a)
+				} else {
+					start = append(start, a)
+				}
+			}
+		}
+	}
+	if len(start)+len(stop) == 0 {
+		return e.a.Hours, ""
+	}
+	var days [2]string
+	var hours [2]int
+	var crons []any
+	ok := len(start) == 1 && len(stop) == 1
+	for i, a := range slices.Concat(start, stop) {
+		crons = append(crons, a.Attrs["schedule"])
+		if n, _ := fmt.Sscanf(fmt.Sprint(a.Attrs["schedule"]), "cron(0 %d ? * %s *)", &hours[min(i, 1)], &days[min(i, 1)]); n != 2 {
+			ok = false
+		}
+	}
+	if !ok || days[0] != days[1] || hours[0] >= hours[1] || strings.ContainsAny(days[0], "-/#L") {
+		e.fail(svc, "office-hours schedule %v is not priced: only one start and one stop (to 0 tasks), each cron(0 <hour> ? * <day list> *), on the same days, start first", crons)
+		return e.a.Hours, ""
+	}
+	weekly := (strings.Count(days[0], ",") + 1) * (hours[1] - hours[0])
+	if e.a.AlwaysOn {
+		e.note("%s is priced running all month (-always-on); its office hours (%s %02d:00-%02d:00) are %d h a week", svc, days[0], hours[0], hours[1], weekly)
+		return e.a.Hours, ""
+	}
+	return float64(weekly) * e.a.Hours / (7 * 24), fmt.Sprintf(" (office hours, %d h a week)", weekly)
 }
 
 // logGroups adds the lines of gb a month into groups. Stored data settles at a month's

@@ -22,6 +22,7 @@ type Assumptions struct {
 	S3GB            float64 `json:"s3GB"`
 	SecretCalls     float64 `json:"secretCalls"`  // tasks read the secret at start
 	SpotDiscount    float64 `json:"spotDiscount"` // AWS advertises up to 70%; the current price moves
+	AlwaysOn        bool    `json:"alwaysOn"`     // price scheduled services as running all month
 }
 
 // DefaultAssumptions are the flags' defaults; the README section uses them.

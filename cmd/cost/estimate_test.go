@@ -265,3 +265,71 @@ func TestAssumptionFlagsInRange(t *testing.T) {
 		})
 	}
 }
+
+// scheduledJSON is a 2 vCPU / 4 GB service with a public IP on Spot whose scaling target has
+// an office-hours schedule: start at 8 and stop at 19 on five days (55 h a week), as dev.
+func scheduledJSON(start, stop string) string {
+	action := func(name, schedule, capacity string) string {
+		return `"` + name + `": {"resource_id": "${aws_appautoscaling_target.t.resource_id}", "schedule": "` + schedule + `",
+			"timezone": "America/New_York", "scalable_target_action": {"min_capacity": "` + capacity + `", "max_capacity": "` + capacity + `"}}`
+	}
+	return `"aws_ecs_task_definition": {"td": {"cpu": "2048", "memory": "4096"}},
+		"aws_ecs_service": {"bridge": {"task_definition": "${aws_ecs_task_definition.td.arn}", "desired_count": 1,
+			"network_configuration": {"assign_public_ip": true},
+			"capacity_provider_strategy": [{"capacity_provider": "FARGATE_SPOT", "weight": 1}]}},
+		"aws_appautoscaling_target": {"t": {"min_capacity": 1, "max_capacity": 1,
+			"resource_id": "service/${aws_ecs_cluster.c.name}/${aws_ecs_service.bridge.name}"}},
+		"aws_appautoscaling_scheduled_action": {` + action("start", start, "1") + `, ` + action("stop", stop, "0") + `}`
+}
+
+func TestEstimateOfficeHours(t *testing.T) {
+	rep := estimateJSON(t, scheduledJSON("cron(0 8 ? * MON,TUE,WED,THU,FRI *)", "cron(0 19 ? * MON,TUE,WED,THU,FRI *)"))
+	running := 55.0 * 730 / 168 // 238.988 of the month's 730 hours
+	checkLines(t, rep, map[string]span{
+		"Fargate vCPU":          same(2 * running * 0.04048 * (1 - 0.70)),  // 5.80
+		"Fargate memory":        same(4 * running * 0.004445 * (1 - 0.70)), // 1.27
+		"Public IPv4 addresses": same(1 * running * 0.005),                 // the task's, while it runs
+	})
+	if d := rep.Lines[1].Detail; !strings.Contains(d, "(office hours, 55 h a week)") {
+		t.Errorf("Fargate detail %q does not name the office hours", d)
+	}
+
+	// The twin: -always-on prices the same stack for the whole month, and says so.
+	a := testAssumptions()
+	a.AlwaysOn = true
+	s, err := parseStack([]byte(stackJSON(usEast1, scheduledJSON("cron(0 8 ? * MON,TUE,WED,THU,FRI *)", "cron(0 19 ? * MON,TUE,WED,THU,FRI *)"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	allMonth, err := Estimate(s, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, allMonth, map[string]span{
+		"Fargate vCPU":          same(2 * 730 * 0.04048 * (1 - 0.70)),
+		"Fargate memory":        same(4 * 730 * 0.004445 * (1 - 0.70)),
+		"Public IPv4 addresses": same(1 * 730 * 0.005),
+	})
+	if !strings.Contains(strings.Join(allMonth.Notes, "\n"), "priced running all month (-always-on); its office hours (MON,TUE,WED,THU,FRI 08:00-19:00) are 55 h a week") {
+		t.Errorf("notes %q do not say the schedule was ignored", allMonth.Notes)
+	}
+}
+
+func TestEstimateOfficeHoursRefusesWhatItCannotRead(t *testing.T) {
+	for name, c := range map[string]struct{ start, stop, want string }{
+		"stop before start": {"cron(0 19 ? * MON *)", "cron(0 8 ? * MON *)", "is not priced: only one start and one stop"},
+		"other days":        {"cron(0 8 ? * MON *)", "cron(0 19 ? * TUE *)", "is not priced: only one start and one stop"},
+		"a day range":       {"cron(0 8 ? * MON-FRI *)", "cron(0 19 ? * MON-FRI *)", "is not priced: only one start and one stop"},
+		"minutes":           {"cron(30 8 ? * MON *)", "cron(0 19 ? * MON *)", "is not priced: only one start and one stop"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s, err := parseStack([]byte(stackJSON(usEast1, scheduledJSON(c.start, c.stop))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Estimate(s, testAssumptions()); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}

@@ -33,6 +33,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print JSON for tools instead of a table")
 	updateReadme := fs.Bool("update-readme", false, "rewrite the cost section of "+readmeFile+" from "+readmeDev+" and "+readmeProd+" (run from the repository root)")
 	a := DefaultAssumptions()
+	fs.BoolVar(&a.AlwaysOn, "always-on", false, "price services with an office-hours schedule as running all month")
 	for _, f := range a.fields() {
 		fs.Func(f.Flag, f.Usage+" (default "+flagNum(*f.Value)+")", func(s string) error {
 			v, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)

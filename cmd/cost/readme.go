@@ -21,6 +21,12 @@ func ReadmeSection(devPath, prodPath string, a Assumptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	allMonth := a
+	allMonth.AlwaysOn = true
+	devAllMonth, err := estimateFile(devPath, allMonth)
+	if err != nil {
+		return "", err
+	}
 	prod, err := estimateFile(prodPath, a)
 	if err != nil {
 		return "", err
@@ -30,8 +36,9 @@ func ReadmeSection(devPath, prodPath string, a Assumptions) (string, error) {
 		"Estimated monthly cost of each environment, read from its synthesized stack, at %s "+
 		"(the pricing page of every figure is in [`cmd/cost/prices.go`](cmd/cost/prices.go)). "+
 		"Where the service autoscales, a cell shows the cost at the minimum–maximum number of tasks. "+
+		"The dev column prices a service with an office-hours schedule (`bridge.schedule`) for those hours; the next one prices it running all month (`-always-on`). "+
 		"For another stack or other assumptions: `go run ./cmd/cost -env <name> [flags]`.\n\n"+
-		"| Component | dev | prod |\n| --- | ---: | ---: |\n", beginMarker, pricesAsOf)
+		"| Component | dev | dev, all month | prod |\n| --- | ---: | ---: | ---: |\n", beginMarker, pricesAsOf)
 	// Rows in report order: prod's, with each dev-only component after its dev predecessor.
 	var rows []string
 	for _, l := range prod.Lines {
@@ -43,7 +50,7 @@ func ReadmeSection(devPath, prodPath string, a Assumptions) (string, error) {
 		}
 	}
 	for _, c := range append(rows, "**Total**") {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", c, cell(dev, c), cell(prod, c))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c, cell(dev, c), cell(devAllMonth, c), cell(prod, c))
 	}
 	b.WriteString("\nAssumptions (the defaults of the command's flags):\n\n")
 	for _, f := range a.fields() {

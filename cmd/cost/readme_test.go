@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,9 +52,9 @@ func TestReadmeFromFixtures(t *testing.T) {
 	}
 	golden.Check(t, "readme.golden.md", []byte(section+"\n"))
 	for _, want := range []string{
-		"| Fargate vCPU | $59.10 | $118.20–$354.60 |", // 1 task of 2 vCPU; prod 2–6 tasks
-		"| WAF web ACL | — | $5.00 |",                 // no WAF in dev
-		"| NAT gateway hours | $32.85 | $65.70 |",     // one NAT in dev, one per AZ in prod
+		"| Fargate vCPU | $59.10 | $59.10 | $118.20–$354.60 |", // 1 task of 2 vCPU; prod 2–6 tasks
+		"| WAF web ACL | — | — | $5.00 |",                      // no WAF in dev
+		"| NAT gateway hours | $32.85 | $32.85 | $65.70 |",     // one NAT in dev, one per AZ in prod
 	} {
 		if !strings.Contains(section, want) {
 			t.Errorf("section lacks the row %q", want)
@@ -139,5 +140,29 @@ func TestRunUpdateReadme(t *testing.T) {
 	runCost("-update-readme")
 	if again, _ := os.ReadFile(path); string(again) != string(after) {
 		t.Error("a second -update-readme changed the README")
+	}
+}
+
+// TestDevCostTargets pins issue 14's budget on the repository's dev stack: at most $75 a month
+// running all month at 2 vCPU / 4 GB, and less again with its office-hours schedule.
+func TestDevCostTargets(t *testing.T) {
+	a := DefaultAssumptions()
+	scheduled, err := estimateFile(repoDevStack, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.AlwaysOn = true
+	allMonth, err := estimateFile(repoDevStack, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(fmt.Sprint(allMonth.Lines), "1 task × 2 vCPU × 730 h") {
+		t.Errorf("dev is not priced at one 2 vCPU task all month: %v", allMonth.Lines)
+	}
+	if allMonth.Max > 75 {
+		t.Errorf("dev running all month costs $%.2f, want at most $75", allMonth.Max)
+	}
+	if scheduled.Max >= allMonth.Max {
+		t.Errorf("dev with office hours costs $%.2f, not less than all month ($%.2f)", scheduled.Max, allMonth.Max)
 	}
 }
