@@ -29,7 +29,7 @@ var PreventDestroy = map[string]string{
 	"aws_vpc":                     "replacing it replaces every subnet, security group, the ALB and the tasks: an outage and a new ALB name",
 	"aws_cloudwatch_log_group":    "the container and flow logs: the record of what happened",
 	"aws_sns_topic":               "alarm recipients would have to confirm their e-mail subscriptions again",
-	"aws_kms_key":                 "the Terraform state bucket's key (bootstrap stack): without it no state version can be read",
+	"aws_kms_key":                 "what it encrypted (the state bucket of the bootstrap stack, the alert topic) is unreadable without it",
 }
 
 // preventDestroy sets lifecycle.prevent_destroy on every resource in stack
