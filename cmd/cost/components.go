@@ -18,7 +18,14 @@ var components = []struct {
 	{[]string{"aws_nat_gateway"}, func(e *estimator, rs []resource) {
 		n, h := len(rs), e.a.Hours
 		e.fixed("NAT gateway hours", fmt.Sprintf("%d × %s h × %s", n, num(h), priceNATHour), float64(n)*h*priceNATHour.USD)
-		e.fixed("NAT data processed", fmt.Sprintf("%s GB × %s", num(e.a.NATGB), priceNATGB), e.a.NATGB*priceNATGB.USD)
+		gb, what := e.a.NATGB, num(e.a.NATGB)+" GB"
+		if slices.ContainsFunc(e.resources["aws_vpc_endpoint"], func(r resource) bool {
+			return slices.Contains([]any{nil, "Gateway"}, r.Attrs["vpc_endpoint_type"]) && strings.HasSuffix(fmt.Sprint(r.Attrs["service_name"]), ".s3")
+		}) {
+			gb -= min(e.a.NATS3GB, gb)
+			what = fmt.Sprintf("(%s − %s S3 through the gateway endpoint) GB", num(e.a.NATGB), num(e.a.NATGB-gb))
+		}
+		e.fixed("NAT data processed", fmt.Sprintf("%s × %s", what, priceNATGB), gb*priceNATGB.USD)
 	}},
 	// An address per EIP, per subnet of an internet-facing ALB, per task that gets one (while it runs).
 	{[]string{"aws_eip", "aws_lb", "aws_ecs_service"}, func(e *estimator, eips []resource) {
@@ -82,16 +89,13 @@ var components = []struct {
 				}
 			}
 			spot /= max(all, 1) // weights are whole numbers
-			how, off := "", num(e.a.SpotDiscount*100)+"% off"
-			if spot == 1 {
-				how = " on Spot (" + off + ")"
-			} else if spot > 0 {
-				how = fmt.Sprintf(" (%s%% on Spot at %s)", num(math.Round(spot*100)), off)
+			how := ""
+			if spot > 0 {
+				how = fmt.Sprintf(" (%s%% on Spot at %s%% off)", num(math.Round(spot*100)), num(e.a.SpotDiscount*100))
 			}
-			// cost is the month of n tasks of per vCPU or GB each, Spot tasks discounted.
+			// cost is the month of n tasks of per vCPU or GB each, the Spot share discounted.
 			cost := func(n int, per float64, rate price) float64 {
-				onSpot := float64(n) * spot
-				return (float64(n) - onSpot + onSpot*(1-e.a.SpotDiscount)) * per * h * rate.USD
+				return float64(n) * (1 - spot*e.a.SpotDiscount) * per * h * rate.USD
 			}
 			minTasks, maxTasks := e.tasks(svc)
 			vcpu, gb, tasks := e.number(td, "cpu")/1024, e.number(td, "memory")/1024, rangeText(minTasks, maxTasks)+" task"+plural(maxTasks)
@@ -106,19 +110,28 @@ var components = []struct {
 			}
 		}
 	}},
-	// The application's log groups, and apart from them those flow logs fill.
+	// The log groups by what fills them: the application, VPC flow logs, CloudFront's access logs.
 	{[]string{"aws_cloudwatch_log_group", "aws_flow_log"}, func(e *estimator, groups []resource) {
-		var flow []string // the groups flow logs deliver to
 		for _, fl := range e.resources["aws_flow_log"] {
-			if i := slices.IndexFunc(groups, func(g resource) bool { return refersTo(fl.Attrs["log_destination"], g) }); i >= 0 {
-				flow = append(flow, groups[i].Name)
-			} else {
+			if !slices.ContainsFunc(groups, func(g resource) bool { return refersTo(fl.Attrs["log_destination"], g) }) {
 				e.fail(fl, "log_destination is not an aws_cloudwatch_log_group of the stack; only flow logs to CloudWatch Logs are priced")
 			}
 		}
-		isFlow := func(g resource) bool { return slices.Contains(flow, g.Name) }
-		e.logGroups("CloudWatch Logs", e.a.LogGB, slices.DeleteFunc(slices.Clone(groups), isFlow))
-		e.logGroups("VPC flow logs", e.a.FlowLogGB, slices.DeleteFunc(slices.Clone(groups), func(g resource) bool { return !isFlow(g) }))
+		filledBy := map[string][]resource{}
+		for _, g := range groups {
+			by := "CloudWatch Logs"
+			if slices.ContainsFunc(e.resources["aws_flow_log"], func(fl resource) bool { return refersTo(fl.Attrs["log_destination"], g) }) {
+				by = "VPC flow logs"
+			} else if slices.ContainsFunc(e.resources["aws_cloudwatch_log_delivery_destination"], func(d resource) bool {
+				return refersTo(get(d.Attrs, "delivery_destination_configuration.destination_resource_arn"), g)
+			}) {
+				by = "CloudFront access logs"
+			}
+			filledBy[by] = append(filledBy[by], g)
+		}
+		e.logGroups("CloudWatch Logs", e.a.LogGB, filledBy["CloudWatch Logs"])
+		e.logGroups("VPC flow logs", e.a.FlowLogGB, filledBy["VPC flow logs"])
+		e.logGroups("CloudFront access logs", e.a.CDNLogGB, filledBy["CloudFront access logs"])
 	}},
 	{[]string{"aws_ecs_cluster"}, func(e *estimator, clusters []resource) {
 		n := len(slices.DeleteFunc(slices.Clone(clusters), func(c resource) bool {
@@ -128,24 +141,29 @@ var components = []struct {
 			e.fixed("Container Insights", fmt.Sprintf("%d cluster × %s metrics × %s", n, num(e.a.InsightsMetrics), priceMetricMonth), float64(n)*e.a.InsightsMetrics*priceMetricMonth.USD)
 		}
 	}},
-	// The alarms, and the two (high and low) AWS creates for each target-tracking policy.
+	// Alarms are billed per metric they read (a metric-math alarm: each metric of its expression);
+	// AWS makes two (high and low), of a metric each, for each target-tracking policy.
 	{[]string{"aws_cloudwatch_metric_alarm", "aws_appautoscaling_policy"}, func(e *estimator, alarms []resource) {
-		var parts []string
-		if n := len(alarms); n > 0 {
-			parts = append(parts, fmt.Sprintf("%d alarm%s", n, plural(n)))
+		policies := slices.DeleteFunc(slices.Clone(e.resources["aws_appautoscaling_policy"]), func(r resource) bool { return r.Attrs["policy_type"] != "TargetTrackingScaling" })
+		tracking := 2 * len(policies)
+		n, metrics := len(alarms)+tracking, tracking
+		for _, a := range alarms {
+			metrics += max(1, len(slices.DeleteFunc(blocks(a.Attrs["metric_query"]), func(q map[string]any) bool { return q["metric"] == nil })))
 		}
-		p := len(slices.DeleteFunc(slices.Clone(e.resources["aws_appautoscaling_policy"]), func(r resource) bool { return r.Attrs["policy_type"] != "TargetTrackingScaling" }))
-		if what := map[bool]string{true: "policy", false: "policies"}[p == 1]; p > 0 {
-			parts = append(parts, fmt.Sprintf("%d target-tracking %s × 2 alarms", p, what))
-		}
-		if n := len(alarms) + 2*p; n > 0 {
-			e.fixed("CloudWatch alarms", fmt.Sprintf("(%s) × %s", strings.Join(parts, " + "), priceAlarmMonth), float64(n)*priceAlarmMonth.USD)
-		}
+		e.fixed("CloudWatch alarms", fmt.Sprintf("%d alarm%s (%d for target tracking) reading %d metrics × %s", n, plural(n), tracking, metrics, priceAlarmMonth), float64(metrics)*priceAlarmMonth.USD)
+	}},
+	{[]string{"aws_cloudwatch_dashboard"}, func(e *estimator, rs []resource) {
+		e.fixed("CloudWatch dashboards", fmt.Sprintf("%d × %s", len(rs), priceDashboardMonth), float64(len(rs))*priceDashboardMonth.USD)
+	}},
+	{[]string{"aws_budgets_budget"}, func(e *estimator, rs []resource) {
+		n, days := len(rs), e.a.Hours/24
+		e.fixed("AWS Budgets", fmt.Sprintf("%d × %s days × %s", n, num(days), priceBudgetDay), float64(n)*days*priceBudgetDay.USD)
 	}},
 	{[]string{"aws_secretsmanager_secret"}, func(e *estimator, rs []resource) {
 		e.fixed("Secrets Manager", fmt.Sprintf("%d × %s + %s calls × %s per 10k", len(rs), priceSecretMonth, num(e.a.SecretCalls), priceSecret10kAPI),
 			float64(len(rs))*priceSecretMonth.USD+e.a.SecretCalls/10_000*priceSecret10kAPI.USD)
 	}},
+	// Customer-managed keys; their requests (a few per alarm notification) are negligible.
 	{[]string{"aws_kms_key"}, func(e *estimator, rs []resource) {
 		e.fixed("KMS keys", fmt.Sprintf("%d × %s", len(rs), priceKMSKeyMonth), float64(len(rs))*priceKMSKeyMonth.USD)
 	}},
@@ -166,6 +184,11 @@ var components = []struct {
 			}
 		}
 	}},
+	// Every viewer request counts: an upper bound, as only the UI behaviour runs the function.
+	{[]string{"aws_cloudfront_function"}, func(e *estimator, rs []resource) {
+		n := max(0, e.a.Requests-cfFunctionFree)
+		e.fixed("CloudFront Functions", afterFree(e.a.Requests, cfFunctionFree, " invocations", priceCFFunctionMillion.String()+" per M"), n/1e6*priceCFFunctionMillion.USD)
+	}},
 	{[]string{"aws_wafv2_web_acl"}, func(e *estimator, acls []resource) {
 		n, rules := len(acls), 0
 		for _, acl := range acls {
@@ -175,26 +198,23 @@ var components = []struct {
 		e.fixed("WAF rules", fmt.Sprintf("%d × %s", rules, priceWAFRuleMonth), float64(rules)*priceWAFRuleMonth.USD)
 		e.fixed("WAF requests", fmt.Sprintf("%d × %s M × %s per M", n, num(e.a.Requests/1e6), priceWAFMillionCalls), float64(n)*e.a.Requests/1e6*priceWAFMillionCalls.USD)
 	}},
-	{[]string{"aws_route53_record"}, func(e *estimator, records []resource) {
-		n, alias := len(records), len(slices.DeleteFunc(slices.Clone(records), func(r resource) bool { return r.Attrs["alias"] == nil }))
-		e.fixed("Route 53 records", fmt.Sprintf("%d record%s, %d alias (alias queries free)", n, plural(n), alias), 0)
-		e.note("Route 53 counts only the stack's records, at $0: records cost nothing, alias queries to CloudFront and ALBs are free, and other records (DNS validation) see negligible queries; the hosted zone (%s/month) is yours and not counted", priceHostedZoneMonth)
-	}},
-	{[]string{"aws_acm_certificate"}, func(e *estimator, rs []resource) {
-		e.fixed("ACM certificates", fmt.Sprintf("%d public certificate%s (free)", len(rs), plural(len(rs))), 0)
-	}},
 }
 
-// free are the types the app creates that cost nothing by themselves (an IP set's rule is billed through its web ACL).
+// free are the types the app creates that cost nothing by themselves: an IP set (billed as a rule of its web ACL),
+// Route 53 records (alias queries are free), the S3 gateway endpoint (the app's only endpoint; it lowers NAT data
+// processed), the alarm topic (no monthly fee; publishes cost cents per 100,000), CloudFront VPC origins.
 var free = []string{
-	"aws_acm_certificate_validation", "aws_cloudfront_origin_access_control", "aws_cloudfront_response_headers_policy",
-	"aws_cloudwatch_log_resource_policy", "aws_default_security_group", "aws_security_group",
-	"aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule",
-	"aws_ecr_lifecycle_policy", "aws_iam_role", "aws_iam_role_policy", "aws_kms_alias",
-	"aws_internet_gateway", "aws_route", "aws_route_table", "aws_route_table_association", "aws_subnet", "aws_vpc",
-	"aws_lb_listener", "aws_lb_target_group", "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls",
-	"aws_s3_bucket_policy", "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
-	"aws_s3_bucket_versioning", "aws_secretsmanager_secret_version", "aws_wafv2_ip_set",
+	"aws_acm_certificate", "aws_acm_certificate_validation", "aws_cloudfront_origin_access_control",
+	"aws_cloudfront_response_headers_policy", "aws_cloudfront_vpc_origin", "aws_cloudwatch_log_delivery",
+	"aws_cloudwatch_log_delivery_destination", "aws_cloudwatch_log_delivery_source",
+	"aws_cloudwatch_log_resource_policy", "aws_default_security_group", "aws_ecr_lifecycle_policy", "aws_iam_role",
+	"aws_iam_role_policy", "aws_internet_gateway", "aws_kms_alias", "aws_kms_key_policy", "aws_lb_listener",
+	"aws_lb_target_group", "aws_route", "aws_route53_record", "aws_route_table", "aws_route_table_association",
+	"aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy",
+	"aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
+	"aws_s3_bucket_versioning", "aws_secretsmanager_secret_version", "aws_security_group", "aws_sns_topic",
+	"aws_sns_topic_policy", "aws_sns_topic_subscription", "aws_subnet", "aws_vpc", "aws_vpc_endpoint",
+	"aws_vpc_security_group_egress_rule", "aws_vpc_security_group_ingress_rule", "aws_wafv2_ip_set",
 }
 
 // tasks is a service's minimum and maximum task count: its scaling target's, else desired_count.

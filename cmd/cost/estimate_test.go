@@ -85,8 +85,6 @@ func TestEstimateSmallStack(t *testing.T) {
 		"S3 storage":                same(1 * 1 * 0.023),
 		"CloudFront data out":       same(0), // 50 GB < 1 TB free
 		"CloudFront requests":       same(0), // 1M < 10M free
-		"Route 53 records":          same(0),
-		"ACM certificates":          same(0),
 	}
 	checkLines(t, rep, want)
 	total := 32.85 + 4.50 + 10.95 + 16.425 + 5.84 + 7.38760 + 1.622425 + 2.50 + 0.147945205479452 + 0.45 + 0.50 + 0.023
@@ -123,7 +121,7 @@ func TestEstimateSpot(t *testing.T) {
 		"Fargate vCPU":   same(0.25 * 730 * 0.04048 * (1 - 0.70)), // 2.21628
 		"Fargate memory": same(0.5 * 730 * 0.004445 * (1 - 0.70)), // 0.4867275
 	})
-	if d := rep.Lines[0].Detail; !strings.HasSuffix(d, " on Spot (70% off)") {
+	if d := rep.Lines[0].Detail; !strings.HasSuffix(d, " (100% on Spot at 70% off)") {
 		t.Errorf("detail %q does not say the tasks run on Spot", d)
 	}
 }

@@ -36,7 +36,12 @@ var (
 	priceLogIngestGB = price{0.50, "GB ingested"}
 	priceLogStoreGB  = price{0.03, "GB-month stored"}
 	priceMetricMonth = price{0.30, "custom metric-month (first 10,000)"}
-	priceAlarmMonth  = price{0.10, "standard-resolution alarm-month"}
+	priceAlarmMonth  = price{0.10, "standard-resolution alarm metric-month"}
+	// Dashboards beyond the account's first three (a free tier, not taken off).
+	priceDashboardMonth = price{3.00, "dashboard-month"}
+	// https://aws.amazon.com/aws-cost-management/aws-budgets/pricing/: budgets
+	// beyond the account's first two (a free tier, not taken off).
+	priceBudgetDay = price{0.02, "budget-day"}
 
 	// https://aws.amazon.com/secrets-manager/pricing/ and https://aws.amazon.com/kms/pricing/
 	priceSecretMonth  = price{0.40, "secret-month"}
@@ -51,6 +56,10 @@ var (
 	priceCDN10kRequests = price{0.0100, "10,000 HTTPS requests"}
 	cdnFreeGB           = 1024.0
 	cdnFreeRequests     = 10_000_000.0
+	// https://aws.amazon.com/cloudfront/pricing/ (CloudFront Functions; the
+	// always-free tier includes 2 million invocations a month)
+	priceCFFunctionMillion = price{0.10, "million invocations"}
+	cfFunctionFree         = 2_000_000.0
 
 	// https://aws.amazon.com/waf/pricing/ (an AWS managed rule group counts as
 	// one rule; IP sets cost nothing)
@@ -58,9 +67,7 @@ var (
 	priceWAFRuleMonth    = price{1.00, "rule-month"}
 	priceWAFMillionCalls = price{0.60, "million requests"}
 
-	// https://aws.amazon.com/route53/pricing/: records are not billed (up to
-	// 10,000 per zone) and alias queries to CloudFront and ALBs are free; the
-	// hosted zone is the user's, so it is quoted in a note, not added.
-	// https://aws.amazon.com/certificate-manager/pricing/: public certificates are free.
+	// https://aws.amazon.com/route53/pricing/: the hosted zone is the user's,
+	// named under "Not counted"; records and alias queries are free (see free).
 	priceHostedZoneMonth = price{0.50, "hosted zone-month"}
 )

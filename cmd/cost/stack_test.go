@@ -74,8 +74,8 @@ func TestParseStackBlockShapes(t *testing.T) {
 	}
 	want := []Line{
 		{"Public IPv4 addresses", "(2–6 task) = 2–6 × 730 h × $0.005", 2 * 730 * 0.005, 6 * 730 * 0.005},
-		{"Fargate vCPU", "2–6 tasks × 2 vCPU × 730 h × $0.03238 on Spot (70% off)", 2 * 2 * 730 * 0.03238 * 0.3, 6 * 2 * 730 * 0.03238 * 0.3},
-		{"Fargate memory", "2–6 tasks × 4 GB × 730 h × $0.00356 on Spot (70% off)", 2 * 4 * 730 * 0.00356 * 0.3, 6 * 4 * 730 * 0.00356 * 0.3},
+		{"Fargate vCPU", "2–6 tasks × 2 vCPU × 730 h × $0.03238 (100% on Spot at 70% off)", 2 * 2 * 730 * 0.03238 * 0.3, 6 * 2 * 730 * 0.03238 * 0.3},
+		{"Fargate memory", "2–6 tasks × 4 GB × 730 h × $0.00356 (100% on Spot at 70% off)", 2 * 4 * 730 * 0.00356 * 0.3, 6 * 4 * 730 * 0.00356 * 0.3},
 		{"Fargate ephemeral storage", "2–6 tasks × (50 − 20) GB × 730 h × $0.000111", 2 * 30 * 730 * 0.000111, 6 * 30 * 730 * 0.000111},
 		{"Container Insights", "1 cluster × 40 metrics × $0.30", 40 * 0.30, 40 * 0.30},
 	}
@@ -109,7 +109,7 @@ func TestEstimateCountsAndUnknownTypes(t *testing.T) {
 		"aws_nat_gateway": {"a": {}, "b": {}},
 		"aws_eip": {"a": {}, "b": {}},
 		"aws_lb": {"internal": {"internal": true, "subnets": ["s1", "s2"]}, "public": {"internal": false, "subnets": ["s1", "s2", "s3"]}},
-		"aws_vpc_endpoint": {"ecr": {}, "logs": {}},
+		"aws_efs_file_system": {"a": {}, "b": {}},
 		"aws_vpc": {"v": {}},
 		"aws_flow_log": {"f": {"log_destination": "${aws_cloudwatch_log_group.flow.arn}"}},
 		"aws_cloudwatch_log_group": {"flow": {"retention_in_days": "90"}, "app": {"retention_in_days": 30}},
@@ -128,9 +128,42 @@ func TestEstimateCountsAndUnknownTypes(t *testing.T) {
 		"WAF rules":                 same(2 * 1.00),
 		"WAF requests":              same(1 * 0.60),
 	})
-	// aws_vpc is free, so only the endpoints are named.
-	if want := []string{"2 × aws_vpc_endpoint: not priced by this report"}; !reflect.DeepEqual(rep.Notes, want) {
+	// aws_vpc is free, so only the file systems are named.
+	if want := []string{"2 × aws_efs_file_system: not priced by this report"}; !reflect.DeepEqual(rep.Notes, want) {
 		t.Errorf("notes: got %q; want %q", rep.Notes, want)
+	}
+}
+
+// TestIssue15Components: the S3 gateway endpoint (Gateway is the type when the stack
+// names none, as ours) takes -nat-s3-gb off the NAT gateways; CloudFront Functions beyond the free 2 million invocations;
+// CloudFront's access logs priced apart from the app's logs.
+func TestIssue15Components(t *testing.T) {
+	s, err := parseStack([]byte(stackJSON(usEast1, `
+		"aws_nat_gateway": {"a": {}},
+		"aws_vpc_endpoint": {"s3": {"service_name": "com.amazonaws.us-east-1.s3"}},
+		"aws_cloudfront_function": {"spa": {}},
+		"aws_cloudwatch_log_group": {"app": {"retention_in_days": 30}, "cdn": {"retention_in_days": 90}},
+		"aws_cloudwatch_log_delivery_destination": {"d": {"delivery_destination_configuration": [{"destination_resource_arn": "${aws_cloudwatch_log_group.cdn.arn}"}]}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := testAssumptions()
+	a.NATS3GB, a.Requests, a.CDNLogGB = 30, 3_000_000, 1
+	rep, err := Estimate(s, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, rep, map[string]span{
+		"NAT gateway hours":                same(730 * 0.045),
+		"NAT data processed":               same((100 - 30) * 0.045),
+		"CloudFront Functions":             same(1 * 0.10), // 3 M − 2 M free
+		"CloudWatch Logs ingestion":        same(5 * 0.50), // the app group only
+		"CloudWatch Logs storage":          same(5 * (30.0 * 12 / 365) * 0.03),
+		"CloudFront access logs ingestion": same(1 * 0.50),
+		"CloudFront access logs storage":   same(1 * (90.0 * 12 / 365) * 0.03),
+	})
+	if len(rep.Notes) != 0 {
+		t.Errorf("notes: %q, want none (every type priced or free)", rep.Notes)
 	}
 }
 
@@ -229,5 +262,44 @@ func TestStackPath(t *testing.T) {
 		case tt.err == "" && (err != nil || got != tt.want):
 			t.Errorf("%s: got %q, %v; want %q", tt.name, got, err, tt.want)
 		}
+	}
+}
+
+// An S3 interface endpoint bills per hour and GB and does not take traffic off NAT
+// data processing the way a gateway endpoint does: the twin of TestIssue15Components.
+func TestInterfaceEndpointKeepsNATData(t *testing.T) {
+	rep := estimateJSON(t, `
+		"aws_nat_gateway": {"a": {}},
+		"aws_vpc_endpoint": {"s3": {"vpc_endpoint_type": "Interface", "service_name": "com.amazonaws.us-east-1.s3"}}`)
+	checkLines(t, rep, map[string]span{
+		"NAT gateway hours":  same(730 * 0.045),
+		"NAT data processed": same(100 * 0.045),
+	})
+}
+
+// TestMonitoringComponents: issue 10's alarms are billed per metric (the metric-math
+// alarm reads two), the dashboard and budget per month, SNS is free.
+func TestMonitoringComponents(t *testing.T) {
+	rep := estimateJSON(t, `
+		"aws_cloudwatch_metric_alarm": {"cpu": {"metric_name": "CPUUtilization"}, "tasks": {"metric_query": [
+			{"id": "running", "metric": [{"metric_name": "RunningTaskCount"}]},
+			{"id": "desired", "metric": [{"metric_name": "DesiredTaskCount"}]},
+			{"id": "missing", "expression": "desired - running", "return_data": true}]}},
+		"aws_appautoscaling_policy": {"cpu": {"policy_type": "TargetTrackingScaling"}, "step": {"policy_type": "StepScaling"}},
+		"aws_cloudwatch_dashboard": {"d": {}},
+		"aws_budgets_budget": {"b": {}},
+		"aws_kms_key": {"k": {}},
+		"aws_sns_topic": {"t": {}}, "aws_sns_topic_subscription": {"s": {}}`)
+	checkLines(t, rep, map[string]span{
+		"CloudWatch alarms":     same((1 + 2 + 2) * 0.10), // 2 alarms reading 3 metrics, 2 for the target-tracking policy
+		"CloudWatch dashboards": same(3.00),
+		"AWS Budgets":           same(730.0 / 24 * 0.02),
+		"KMS keys":              same(1.00),
+	})
+	if len(rep.Notes) != 0 {
+		t.Errorf("notes: %q, want none (SNS is free)", rep.Notes)
+	}
+	if d := rep.Lines[0].Detail; d != "4 alarms (2 for target tracking) reading 5 metrics × $0.10" {
+		t.Errorf("alarm detail %q", d)
 	}
 }
