@@ -9,36 +9,44 @@ import (
 	"github.com/n8n-builder/infra/internal/testutil"
 )
 
-// plans holds each environment's plan, made once by terraform init/validate/
-// plan against the provider mirror with mock credentials.
+// plans holds the plans made so far, each once per test binary: init and
+// plan against the provider mirror with mock credentials. The terraform plan
+// is the one most tests read; the OpenTofu tier (exit_test.go) adds its own.
 var (
-	plansOnce sync.Map // env name -> *sync.Once
-	plans     sync.Map // env name -> *madePlan
+	plansOnce sync.Map // planKey -> *sync.Once
+	plans     sync.Map // planKey -> *madePlan
 )
+
+// planKey names one plan: a CLI ("terraform", "tofu") and an environment.
+type planKey struct{ cli, env string }
 
 type madePlan struct {
 	plan *tfjson.Plan
-	json []byte // `terraform show -json` output
+	json []byte // `show -json` output
 }
 
-// plan returns the plan of an environment, making it on first use.
-func plan(t *testing.T, name string) *tfjson.Plan { return makePlan(t, name).plan }
+// plan returns the terraform plan of an environment, making it on first use.
+func plan(t *testing.T, name string) *tfjson.Plan {
+	return makePlan(t, planKey{"terraform", name}).plan
+}
 
 // planJSON returns the plan of an environment as `terraform show -json` wrote it.
-func planJSON(t *testing.T, name string) []byte { return makePlan(t, name).json }
+func planJSON(t *testing.T, name string) []byte {
+	return makePlan(t, planKey{"terraform", name}).json
+}
 
-func makePlan(t *testing.T, name string) *madePlan {
+func makePlan(t *testing.T, key planKey) *madePlan {
 	t.Helper()
-	tf := testutil.NeedTerraform(t)
-	once, _ := plansOnce.LoadOrStore(name, &sync.Once{})
+	tf := testutil.NeedCLI(t, key.cli)
+	once, _ := plansOnce.LoadOrStore(key, &sync.Once{})
 	once.(*sync.Once).Do(func() {
-		dir := testutil.PrepareStack(t, stack(t, name).json)
+		dir := testutil.PrepareStack(t, stack(t, key.env).json)
 		p, raw := tf.Plan(t, dir)
-		plans.Store(name, &madePlan{p, raw})
+		plans.Store(key, &madePlan{p, raw})
 	})
-	p, ok := plans.Load(name)
+	p, ok := plans.Load(key)
 	if !ok {
-		t.Fatalf("%s: no plan (an earlier test failed to make it)", name)
+		t.Fatalf("%s %s: no plan (an earlier test failed to make it)", key.cli, key.env)
 	}
 	return p.(*madePlan)
 }

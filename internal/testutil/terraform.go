@@ -61,11 +61,51 @@ func NeedCLI(t testing.TB, name string) *Terraform {
 	return tf
 }
 
+// TofuEnv names the variable that points at an OpenTofu binary; without it
+// the tiers look for tofu on the PATH, then where scripts/install-tofu.sh
+// puts it (DefaultTofuPath).
+const TofuEnv = "TOFU"
+
+// TofuVersion is the OpenTofu release scripts/install-tofu.sh builds.
+const TofuVersion = "1.12.6"
+
+// DefaultTofuPath is where scripts/install-tofu.sh puts the binary:
+// $XDG_CACHE_HOME/n8n-builder-tools/tofu-v1.12.6/tofu, ~/.cache by default.
+func DefaultTofuPath() string {
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home, _ := os.UserHomeDir()
+		cache = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(cache, "n8n-builder-tools", "tofu-v"+TofuVersion, "tofu")
+}
+
+// lookCLI finds the binary of a CLI: terraform on the PATH; tofu at $TOFU,
+// on the PATH, or where scripts/install-tofu.sh builds it.
+func lookCLI(name string) (string, string) {
+	if name != "tofu" {
+		if bin, err := exec.LookPath(name); err == nil {
+			return bin, ""
+		}
+		return "", name + " is not on the PATH (install Terraform >= 1.11)"
+	}
+	bin := os.Getenv(TofuEnv)
+	if bin == "" {
+		if bin, _ = exec.LookPath("tofu"); bin == "" {
+			bin = DefaultTofuPath()
+		}
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return "", fmt.Sprintf("no OpenTofu at %s (run scripts/install-tofu.sh, or set %s to a tofu binary)", bin, TofuEnv)
+	}
+	return bin, ""
+}
+
 // findCLI looks the CLI up and writes its configuration, or says what is missing.
 func findCLI(name string) (*Terraform, string) {
-	bin, err := exec.LookPath(name)
-	if err != nil {
-		return nil, name + " is not on the PATH (install Terraform >= 1.11)"
+	bin, why := lookCLI(name)
+	if bin == "" {
+		return nil, why
 	}
 	mirror := cmp.Or(os.Getenv(MirrorEnv), defaultMirror)
 	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws")); err != nil {
@@ -76,12 +116,9 @@ func findCLI(name string) (*Terraform, string) {
 	host := cmp.Or(registries[name], "registry.terraform.io")
 	view := mirror
 	if host != "registry.terraform.io" {
-		view = filepath.Join(os.TempDir(), "n8n-builder-mirror-"+shortHash(mirror+host))
-		link := filepath.Join(view, host)
-		if err := os.MkdirAll(view, 0o755); err != nil {
-			return nil, err.Error()
-		}
-		if err := os.Symlink(filepath.Join(mirror, "registry.terraform.io"), link); err != nil && !os.IsExist(err) {
+		view = filepath.Join(os.TempDir(), "n8n-builder-mirror-"+shortHash(mirror+"|packages|"+host))
+		aws := filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws")
+		if err := linkPackages(aws, filepath.Join(view, host, "hashicorp", "aws")); err != nil {
 			return nil, err.Error()
 		}
 	}
@@ -101,6 +138,46 @@ func findCLI(name string) (*Terraform, string) {
 		"GOGC=off",
 		"GOMEMLIMIT=1536MiB",
 	}}, ""
+}
+
+// linkPackages recreates the provider folder of a mirror (<version>/<os>_<arch>/,
+// or packed .zip files) under dst, with symlinks to the packages: OpenTofu
+// follows a symlink only at the package level, not a linked host folder.
+func linkPackages(src, dst string) error {
+	link := func(from, to string) error {
+		if err := os.Symlink(from, to); err != nil && !os.IsExist(err) {
+			return err
+		}
+		return nil
+	}
+	versions, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if !v.IsDir() {
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return err
+			}
+			if err := link(filepath.Join(src, v.Name()), filepath.Join(dst, v.Name())); err != nil {
+				return err
+			}
+			continue
+		}
+		platforms, err := os.ReadDir(filepath.Join(src, v.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dst, v.Name()), 0o755); err != nil {
+			return err
+		}
+		for _, p := range platforms {
+			if err := link(filepath.Join(src, v.Name(), p.Name()), filepath.Join(dst, v.Name(), p.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // shortHash names a file by its content.
