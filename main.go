@@ -98,7 +98,11 @@ func build(app cdktf.App, env *environments.Environment) (err error) {
 			err = fmt.Errorf("%s: the stack could not be built, a check is missing in environments/ (please report it): %s", env.File, msg)
 		}
 	}()
-	stacks.New(app, env)
+	stack := stacks.New(app, env)
+	// `cdktf synth --hcl` asks for HCL through this variable (cdktf reads it too).
+	if v := os.Getenv("SYNTH_HCL_OUTPUT"); v == "true" || v == "1" {
+		stacks.PrepareHCL(stack)
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package stacks_test
 
 import (
+	"bytes"
 	"maps"
 	"slices"
 	"strings"
@@ -9,16 +10,38 @@ import (
 	"github.com/n8n-builder/infra/internal/testutil"
 )
 
-// The exit tier proves that the synthesized configuration outlives CDKTF
-// (see "Leaving CDKTF" in the README): OpenTofu plans every stack to the
-// same resource addresses, actions and planned values as Terraform. It
-// reuses the terraform plans the other tiers read.
+// The exit tiers prove that the synthesized configuration outlives CDKTF
+// (see "Leaving CDKTF" in the README): its HCL form (`cdktf synth --hcl`)
+// plans to the same resource addresses, actions and planned values as the
+// JSON, and OpenTofu plans the JSON the same way Terraform does. Both reuse
+// the terraform plans the other tiers read.
+
+func TestHCLPlansLikeJSON(t *testing.T) {
+	for _, name := range slices.Sorted(maps.Keys(synthesized)) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := stack(t, name)
+			if !bytes.Contains(s.hcl, []byte("jsonencode(")) || bytes.Contains(s.hcl, []byte("[object Object]")) {
+				t.Errorf("cdk.tf: values built with Fn.Jsonencode are not jsonencode() expressions, or an untyped value came out as [object Object]")
+			}
+			json := makePlan(t, planKey{"terraform", "json", name}).plan
+			hcl := makePlan(t, planKey{"terraform", "hcl", name}).plan
+			if len(hcl.ResourceChanges) == 0 {
+				t.Fatal("the HCL plans nothing")
+			}
+			if diffs := testutil.DiffPlans(json, hcl); len(diffs) > 0 {
+				t.Errorf("%d differences between the plans of cdk.tf.json and cdk.tf:\n%s", len(diffs), strings.Join(diffs, "\n"))
+			}
+		})
+	}
+}
+
 func TestOpenTofuPlansLikeTerraform(t *testing.T) {
 	for _, name := range slices.Sorted(maps.Keys(synthesized)) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tofu := makePlan(t, planKey{"tofu", name}).plan
-			terraform := makePlan(t, planKey{"terraform", name}).plan
+			tofu := makePlan(t, planKey{"tofu", "json", name}).plan
+			terraform := makePlan(t, planKey{"terraform", "json", name}).plan
 			if len(tofu.ResourceChanges) == 0 {
 				t.Fatal("OpenTofu plans nothing")
 			}

@@ -25,6 +25,9 @@ var synthesized map[string]*stackOutput
 type stackOutput struct {
 	env  *environments.Environment
 	json []byte
+	// hcl is the stack as `cdktf synth --hcl` writes it (cdk.tf): the same
+	// conversion, done by the stack itself.
+	hcl []byte
 	*testutil.Synthesized
 }
 
@@ -60,8 +63,9 @@ func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error)
 	}
 	defer os.RemoveAll(dir)
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
+	built := map[string]cdktf.TerraformStack{}
 	for _, env := range envs {
-		stacks.New(app, env)
+		built[env.Name] = stacks.New(app, env)
 	}
 	app.Synth()
 	out := map[string]*stackOutput{}
@@ -70,7 +74,12 @@ func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error)
 		if err != nil {
 			return nil, err
 		}
-		out[env.Name] = &stackOutput{env: env, json: data, Synthesized: testutil.Parse(data)}
+		stacks.PrepareHCL(built[env.Name]) // the JSON is written
+		hcl, ok := (*built[env.Name].ToHclTerraform())["hcl"].(string)
+		if !ok {
+			return nil, fmt.Errorf("%s: toHclTerraform returned no hcl", env.Name)
+		}
+		out[env.Name] = &stackOutput{env: env, json: data, hcl: []byte(hcl), Synthesized: testutil.Parse(data)}
 	}
 	return out, nil
 }

@@ -11,14 +11,15 @@ import (
 
 // plans holds the plans made so far, each once per test binary: init and
 // plan against the provider mirror with mock credentials. The terraform plan
-// is the one most tests read; the OpenTofu tier (exit_test.go) adds its own.
+// is the one most tests read; the OpenTofu and HCL tiers (exit_test.go) add their own.
 var (
 	plansOnce sync.Map // planKey -> *sync.Once
 	plans     sync.Map // planKey -> *madePlan
 )
 
-// planKey names one plan: a CLI ("terraform", "tofu") and an environment.
-type planKey struct{ cli, env string }
+// planKey names one plan: a CLI ("terraform", "tofu"), the form of the
+// stack ("json": cdk.tf.json, "hcl": cdk.tf) and an environment.
+type planKey struct{ cli, form, env string }
 
 type madePlan struct {
 	plan *tfjson.Plan
@@ -27,12 +28,12 @@ type madePlan struct {
 
 // plan returns the terraform plan of an environment, making it on first use.
 func plan(t *testing.T, name string) *tfjson.Plan {
-	return makePlan(t, planKey{"terraform", name}).plan
+	return makePlan(t, planKey{"terraform", "json", name}).plan
 }
 
 // planJSON returns the plan of an environment as `terraform show -json` wrote it.
 func planJSON(t *testing.T, name string) []byte {
-	return makePlan(t, planKey{"terraform", name}).json
+	return makePlan(t, planKey{"terraform", "json", name}).json
 }
 
 func makePlan(t *testing.T, key planKey) *madePlan {
@@ -40,13 +41,17 @@ func makePlan(t *testing.T, key planKey) *madePlan {
 	tf := testutil.NeedCLI(t, key.cli)
 	once, _ := plansOnce.LoadOrStore(key, &sync.Once{})
 	once.(*sync.Once).Do(func() {
-		dir := testutil.PrepareStack(t, stack(t, key.env).json)
+		s := stack(t, key.env)
+		dir := testutil.PrepareStack(t, s.json)
+		if key.form == "hcl" {
+			dir = testutil.PrepareHCLStack(t, s.hcl, s.json)
+		}
 		p, raw := tf.Plan(t, dir)
 		plans.Store(key, &madePlan{p, raw})
 	})
 	p, ok := plans.Load(key)
 	if !ok {
-		t.Fatalf("%s %s: no plan (an earlier test failed to make it)", key.cli, key.env)
+		t.Fatalf("%s %s %s: no plan (an earlier test failed to make it)", key.cli, key.form, key.env)
 	}
 	return p.(*madePlan)
 }

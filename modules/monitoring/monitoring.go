@@ -27,7 +27,7 @@ package monitoring
 
 import (
 	"cmp"
-	"encoding/json"
+
 	"errors"
 	"fmt"
 	"regexp"
@@ -47,6 +47,7 @@ import (
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/snstopicsubscription"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/jsonencode"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
@@ -219,7 +220,7 @@ func New(scope constructs.Construct, id string, props Props) *Monitoring {
 
 	cloudwatchdashboard.NewCloudwatchDashboard(c, jsii.String("dashboard"), &cloudwatchdashboard.CloudwatchDashboardConfig{
 		DashboardName: m.DashboardName,
-		DashboardBody: jsii.String(dashboardBody(props, alarms, regionalArns)),
+		DashboardBody: dashboardBody(props, alarms, regionalArns),
 	})
 
 	if props.MonthlyBudgetUsd > 0 {
@@ -455,10 +456,10 @@ func defineAlarms(p Props) []alarm {
 	}
 }
 
-// dashboardBody is the dashboard JSON: the alarms' state at the top, then
-// one graph per alarm signal. Tokens (ARN suffixes, names) stay in the
-// strings as cdktf token markers and become Terraform references.
-func dashboardBody(p Props, alarms []alarm, regionalAlarmArns []*string) string {
+// dashboardBody is the dashboard JSON, as Terraform's jsonencode(): the
+// alarms' state at the top, then one graph per alarm signal. Tokens (ARN
+// suffixes, names) become Terraform references inside the expression.
+func dashboardBody(p Props, alarms []alarm, regionalAlarmArns []*string) *string {
 	type widget struct {
 		Type       string         `json:"type"`
 		X          int            `json:"x"`
@@ -490,11 +491,7 @@ func dashboardBody(p Props, alarms []alarm, regionalAlarmArns []*string) string 
 			},
 		})
 	}
-	data, err := json.Marshal(map[string]any{"widgets": widgets})
-	if err != nil {
-		panic("monitoring: dashboard: " + err.Error()) // cannot happen: plain values
-	}
-	return string(data)
+	return jsonencode.Of(map[string]any{"widgets": widgets})
 }
 
 // defineBudget adds the monthly cost budget of the account: notifications

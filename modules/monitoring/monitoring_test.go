@@ -317,7 +317,7 @@ func TestDashboard(t *testing.T) {
 			}
 		}
 	}
-	testutil.Decode(t, d["dashboard_body"], &body)
+	testutil.DecodeJSONEncode(t, d["dashboard_body"], &body)
 	graphs := map[string]string{}
 	for _, w := range body.Widgets {
 		switch w.Type {
