@@ -27,38 +27,30 @@ var components = []struct {
 		}
 		e.fixed("NAT data processed", fmt.Sprintf("%s × %s", what, priceNATGB), gb*priceNATGB.USD)
 	}},
-	// An address per EIP, per subnet of an internet-facing ALB, per task that gets one (while it runs).
+	// Address-hours: per EIP and subnet of an internet-facing ALB all month, per task that gets one while it runs.
 	{[]string{"aws_eip", "aws_lb", "aws_ecs_service"}, func(e *estimator, eips []resource) {
-		var parts, timed []string
-		lo, hi, h := len(eips), len(eips), e.a.Hours
-		var loHours, hiHours float64 // of tasks that run fewer hours than the month
-		if lo > 0 {
-			parts = append(parts, fmt.Sprintf("%d EIP", lo))
+		var parts []string // "2 ALB × 730 h"
+		var lo, hi float64
+		count := func(min, max int, what string, hours float64) {
+			lo, hi = lo+float64(min)*hours, hi+float64(max)*hours
+			parts = append(parts, fmt.Sprintf("%s %s × %s h", rangeText(min, max), what, num(hours)))
+		}
+		if n := len(eips); n > 0 {
+			count(n, n, "EIP", e.a.Hours)
 		}
 		for _, lb := range e.resources["aws_lb"] {
 			if subnets, _ := lb.Attrs["subnets"].([]any); lb.Attrs["internal"] != true {
-				lo, hi = lo+len(subnets), hi+len(subnets)
-				parts = append(parts, fmt.Sprintf("%d ALB", len(subnets)))
+				count(len(subnets), len(subnets), "ALB", e.a.Hours)
 			}
 		}
 		for _, svc := range e.resources["aws_ecs_service"] {
 			if min, max := e.tasks(svc); get(svc.Attrs, "network_configuration.assign_public_ip") == true {
-				if run, _ := e.runHours(svc); run < h {
-					loHours, hiHours = loHours+float64(min)*run, hiHours+float64(max)*run
-					timed = append(timed, fmt.Sprintf(" + %s task × %s h", rangeText(min, max), num(run)))
-				} else {
-					lo, hi = lo+min, hi+max
-					parts = append(parts, rangeText(min, max)+" task")
-				}
+				run, _ := e.runHours(svc)
+				count(min, max, "task", run)
 			}
 		}
-		if hi > 0 || hiHours > 0 {
-			detail := fmt.Sprintf("(%s) = %s × %s h", strings.Join(parts, " + "), rangeText(lo, hi), num(h))
-			if len(timed) > 0 { // "(2 ALB) × 730 h + 1 task × 239 h"
-				detail = strings.TrimPrefix(fmt.Sprintf("(%s) × %s h", strings.Join(parts, " + "), num(h))+strings.Join(timed, ""), "() × "+num(h)+" h + ")
-			}
-			e.add("Public IPv4 addresses", detail+" × "+priceIPv4Hour.String(),
-				(float64(lo)*h+loHours)*priceIPv4Hour.USD, (float64(hi)*h+hiHours)*priceIPv4Hour.USD)
+		if hi > 0 {
+			e.add("Public IPv4 addresses", fmt.Sprintf("(%s) × %s", strings.Join(parts, " + "), priceIPv4Hour), lo*priceIPv4Hour.USD, hi*priceIPv4Hour.USD)
 		}
 	}},
 	// Application load balancers, the only kind the app makes.

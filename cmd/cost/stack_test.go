@@ -73,7 +73,7 @@ func TestParseStackBlockShapes(t *testing.T) {
 			"aws_ecs_cluster": {"c": {"setting": [{"name": "containerInsights", "value": "enabled"}]}}`},
 	}
 	want := []Line{
-		{"Public IPv4 addresses", "(2–6 task) = 2–6 × 730 h × $0.005", 2 * 730 * 0.005, 6 * 730 * 0.005},
+		{"Public IPv4 addresses", "(2–6 task × 730 h) × $0.005", 2 * 730 * 0.005, 6 * 730 * 0.005},
 		{"Fargate vCPU", "2–6 tasks × 2 vCPU × 730 h × $0.03238 (100% on Spot at 70% off)", 2 * 2 * 730 * 0.03238 * 0.3, 6 * 2 * 730 * 0.03238 * 0.3},
 		{"Fargate memory", "2–6 tasks × 4 GB × 730 h × $0.00356 (100% on Spot at 70% off)", 2 * 4 * 730 * 0.00356 * 0.3, 6 * 4 * 730 * 0.00356 * 0.3},
 		{"Fargate ephemeral storage", "2–6 tasks × (50 − 20) GB × 730 h × $0.000111", 2 * 30 * 730 * 0.000111, 6 * 30 * 730 * 0.000111},
