@@ -52,6 +52,7 @@ func TestMain(m *testing.M) {
 		}
 		return m.Run()
 	}()
+	testutil.ReportSkipped()
 	os.Exit(code)
 }
 

@@ -159,13 +159,15 @@ func (s *Synthesized) Ref(resourceType, part, attr string) string {
 }
 
 // Main runs a test package: setup (which synthesizes the package's stacks,
-// once), then the tests, then closes the jsii runtime and exits.
+// once), then the tests, then closes the jsii runtime, reports the skipped
+// tiers (ReportSkipped) and exits.
 func Main(m *testing.M, setup func()) {
 	code := func() int {
 		defer jsii.Close()
 		setup()
 		return m.Run()
 	}()
+	ReportSkipped()
 	os.Exit(code)
 }
 

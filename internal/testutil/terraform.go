@@ -56,7 +56,7 @@ func NeedCLI(t testing.TB, name string) *Terraform {
 	find, _ := clis.LoadOrStore(name, sync.OnceValues(func() (*Terraform, string) { return findCLI(name) }))
 	tf, why := find.(func() (*Terraform, string))()
 	if tf == nil {
-		missing(t, name, why)
+		Missing(t, name, why)
 	}
 	return tf
 }
@@ -202,14 +202,6 @@ func writeAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
-}
-
-func missing(t testing.TB, name, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s tier cannot run: %s", name, why)
-	}
-	t.Skipf("skipping the %s tier: %s", name, why)
 }
 
 // Run runs the CLI with args in dir, offline, and returns its stdout.
