@@ -53,12 +53,13 @@ const maxServers = 3
 // the processes end with it (see startWithParent).
 var servers sync.Map // mirror|host -> *providerServers
 
-// newProviderServers finds the one provider version in the mirror; with
-// several, it cannot know which the configuration picks, and turns off.
+// newProviderServers finds the one provider version in the mirror, under the
+// CLI's registry host; with several, it cannot know which the configuration
+// picks, and turns off.
 func newProviderServers(mirror, host string) *providerServers {
 	found, _ := servers.LoadOrStore(mirror+"|"+host, &providerServers{host: host, byDir: map[string]*providerServer{}})
 	p := found.(*providerServers)
-	bins, _ := filepath.Glob(filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws", "*", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-aws_*"))
+	bins, _ := filepath.Glob(filepath.Join(mirror, host, "hashicorp", "aws", "*", runtime.GOOS+"_"+runtime.GOARCH, "terraform-provider-aws_*"))
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(bins) == 1 && canStopWithParent {

@@ -29,8 +29,8 @@ func Missing(t testing.TB, tier, why string) {
 
 // ReportSkipped prints one line naming the tiers this test binary skipped,
 // if any; call it from TestMain after m.Run. `go test ./...` shows a passing
-// package's output only with -v, so without -v the line goes to the terminal
-// (/dev/tty) when there is one.
+// package's output only with -v, so without -v the line goes to where the
+// go command itself writes (see goCommandStderr).
 func ReportSkipped() {
 	var parts []string
 	skipped.Range(func(tier, why any) bool {
@@ -44,12 +44,28 @@ func ReportSkipped() {
 	line := fmt.Sprintf("%s: skipped tiers: %s\n", callerPackage(), strings.Join(parts, "; "))
 	var w io.Writer = os.Stdout
 	if !testing.Verbose() {
-		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
-			defer tty.Close()
-			w = tty
+		if f := goCommandStderr(); f != nil {
+			defer f.Close()
+			w = f
 		}
 	}
 	io.WriteString(w, line)
+}
+
+// goCommandStderr opens the standard error of the go command that runs this
+// test binary (Linux: through /proc), which is the terminal or CI log that
+// also shows go test's own lines; nil when the parent is not the go command
+// (a test binary run by hand shows its output anyway) or /proc is missing.
+func goCommandStderr() *os.File {
+	parent := fmt.Sprintf("/proc/%d/", os.Getppid())
+	if comm, err := os.ReadFile(parent + "comm"); err != nil || strings.TrimSpace(string(comm)) != "go" {
+		return nil
+	}
+	f, err := os.OpenFile(parent+"fd/2", os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return nil
+	}
+	return f
 }
 
 // callerPackage returns the import path of the package whose TestMain

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,20 +16,18 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// MirrorEnv names the variable that points at the provider mirror: a folder
-// holding registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/.
+// MirrorEnv names the variable that points at a provider mirror for
+// machines without the registry: a folder holding
+// registry.terraform.io/hashicorp/aws/<version>/<os>_<arch>/.
 const MirrorEnv = "TF_PROVIDER_MIRROR"
 
-// defaultMirror is where the provider is pre-installed on our build machines.
-const defaultMirror = "/opt/tf-plugins"
-
-// Terraform runs a Terraform-compatible CLI offline against the provider
-// mirror: terraform, or another one (OpenTofu's tofu) through NeedCLI.
+// Terraform runs a Terraform-compatible CLI against a local copy of the
+// provider (see providerSource): terraform, or another one (OpenTofu's tofu)
+// through NeedCLI.
 type Terraform struct {
 	// Name is the command ("terraform", "tofu"), for messages.
 	Name      string
 	Binary    string
-	Mirror    string
 	env       []string
 	providers *providerServers
 }
@@ -39,7 +38,12 @@ var registries = map[string]string{"terraform": "registry.terraform.io", "tofu":
 
 // clis holds, per CLI name, the result of finding and configuring it once per
 // test binary: every test of a package shares one CLI configuration.
-var clis sync.Map // name -> func() (*Terraform, string)
+var clis sync.Map // name -> func() (*Terraform, error)
+
+// missingError says which tool or input a tier lacks: the tier is skipped.
+type missingError string
+
+func (m missingError) Error() string { return string(m) }
 
 // NeedTerraform returns terraform; see NeedCLI.
 func NeedTerraform(t testing.TB) *Terraform { return NeedCLI(t, "terraform") }
@@ -53,10 +57,14 @@ func NeedCLI(t testing.TB, name string) *Terraform {
 	if testing.Short() {
 		t.Skipf("-short: skipping the %s tier", name)
 	}
-	find, _ := clis.LoadOrStore(name, sync.OnceValues(func() (*Terraform, string) { return findCLI(name) }))
-	tf, why := find.(func() (*Terraform, string))()
-	if tf == nil {
-		Missing(t, name, why)
+	find, _ := clis.LoadOrStore(name, sync.OnceValues(func() (*Terraform, error) { return findCLI(name) }))
+	tf, err := find.(func() (*Terraform, error))()
+	var missing missingError
+	switch {
+	case errors.As(err, &missing):
+		Missing(t, name, string(missing))
+	case err != nil:
+		t.Fatal(err)
 	}
 	return tf
 }
@@ -72,12 +80,7 @@ const TofuVersion = "1.12.6"
 // DefaultTofuPath is where scripts/install-tofu.sh puts the binary:
 // $XDG_CACHE_HOME/n8n-builder-tools/tofu-v1.12.6/tofu, ~/.cache by default.
 func DefaultTofuPath() string {
-	cache := os.Getenv("XDG_CACHE_HOME")
-	if cache == "" {
-		home, _ := os.UserHomeDir()
-		cache = filepath.Join(home, ".cache")
-	}
-	return filepath.Join(cache, "n8n-builder-tools", "tofu-v"+TofuVersion, "tofu")
+	return filepath.Join(ToolCache(), "tofu-v"+TofuVersion, "tofu")
 }
 
 // lookCLI finds the binary of a CLI: terraform on the PATH; tofu at $TOFU,
@@ -101,33 +104,37 @@ func lookCLI(name string) (string, string) {
 	return bin, ""
 }
 
-// findCLI looks the CLI up and writes its configuration, or says what is missing.
-func findCLI(name string) (*Terraform, string) {
+// findCLI looks the CLI up and writes its configuration; a missingError
+// says what is missing.
+func findCLI(name string) (*Terraform, error) {
 	bin, why := lookCLI(name)
 	if bin == "" {
-		return nil, why
+		return nil, missingError(why)
 	}
-	mirror := cmp.Or(os.Getenv(MirrorEnv), defaultMirror)
-	if _, err := os.Stat(filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws")); err != nil {
-		return nil, fmt.Sprintf("no hashicorp/aws provider mirror at %s (set %s to a folder holding registry.terraform.io/hashicorp/aws/<version>/)", mirror, MirrorEnv)
+	host := cmp.Or(registries[name], "registry.terraform.io")
+	mirror, why, err := providerSource(bin, name, host)
+	if why != "" {
+		return nil, missingError(why)
+	}
+	if err != nil {
+		return nil, err
 	}
 	// The files live beside other test binaries' in the temp dir, named by
 	// content: the same for every run, so there is nothing to clean up.
-	host := cmp.Or(registries[name], "registry.terraform.io")
 	view := mirror
-	if host != "registry.terraform.io" {
+	if _, err := os.Stat(filepath.Join(mirror, host)); err != nil {
 		view = filepath.Join(os.TempDir(), "n8n-builder-mirror-"+shortHash(mirror+"|packages|"+host))
 		aws := filepath.Join(mirror, "registry.terraform.io", "hashicorp", "aws")
 		if err := linkPackages(aws, filepath.Join(view, host, "hashicorp", "aws")); err != nil {
-			return nil, err.Error()
+			return nil, err
 		}
 	}
 	rc := fmt.Sprintf("provider_installation {\n  filesystem_mirror {\n    path    = %q\n    include = [\"%s/hashicorp/aws\"]\n  }\n}\n", view, host)
 	cfg := filepath.Join(os.TempDir(), "n8n-builder-"+name+"-"+shortHash(rc)+".rc")
 	if err := writeAtomic(cfg, []byte(rc)); err != nil {
-		return nil, err.Error()
+		return nil, err
 	}
-	return &Terraform{Name: name, Binary: bin, Mirror: mirror, providers: newProviderServers(mirror, host), env: []string{
+	return &Terraform{Name: name, Binary: bin, providers: newProviderServers(view, host), env: []string{
 		"TF_CLI_CONFIG_FILE=" + cfg,
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
@@ -137,7 +144,7 @@ func findCLI(name string) (*Terraform, string) {
 		// quarter of their CPU time (measured on plans of the prod stack).
 		"GOGC=off",
 		"GOMEMLIMIT=1536MiB",
-	}}, ""
+	}}, nil
 }
 
 // linkPackages recreates the provider folder of a mirror (<version>/<os>_<arch>/,
