@@ -15,11 +15,11 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf8"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -35,9 +35,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	a := DefaultAssumptions()
 	fs.BoolVar(&a.AlwaysOn, "always-on", false, "price services with an office-hours schedule as running all month")
 	for _, f := range a.fields() {
-		fs.Func(f.Flag, f.Usage+" (default "+flagNum(*f.Value)+")", func(s string) error {
-			v, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
-			switch {
+		fs.Func(f.Flag, f.Usage+" (default "+flagNum(*f.Value)+")", func(s string) (err error) {
+			*f.Value, err = strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
+			switch v := *f.Value; {
 			case err != nil:
 				return errors.New("not a number")
 			case !(v >= 0 && v < math.Inf(1)): // NaN too
@@ -47,7 +47,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 			case f.Flag == "spot-discount" && v >= 1:
 				return errors.New("want a fraction below 1 (0.70 is 70% off)")
 			}
-			*f.Value = v
 			return nil
 		})
 	}
@@ -61,34 +60,67 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cost:", err)
 		return code
 	}
-	if fs.NArg() > 0 {
+	path, pathErr := StackPath(*stack, *env)
+	switch {
+	case fs.NArg() > 0:
 		return exit(2, fmt.Errorf("unexpected argument %q; flags only (see -h)", fs.Arg(0)))
-	}
-	if *updateReadme {
-		if *stack != "" || *env != "" || *asJSON {
-			return exit(2, errors.New("-update-readme reads "+readmeDev+" and "+readmeProd+"; drop -stack, -env and -json"))
-		}
+	case *updateReadme && (*stack != "" || *env != "" || *asJSON):
+		return exit(2, errors.New("-update-readme reads "+readmeDev+" and "+readmeProd+"; drop -stack, -env and -json"))
+	case *updateReadme:
 		section, err := ReadmeSection(readmeDev, readmeProd, a)
 		if err == nil {
 			err = UpdateReadme(readmeFile, section)
 		}
 		return exit(1, err)
-	}
-	path, err := StackPath(*stack, *env)
-	if err != nil {
-		return exit(2, err)
+	case pathErr != nil:
+		return exit(2, pathErr)
 	}
 	rep, err := estimateFile(path, a)
-	switch {
-	case err != nil:
-	case *asJSON:
+	if err != nil {
+		return exit(1, err)
+	}
+	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		err = enc.Encode(rep)
-	default:
-		err = WriteTable(stdout, rep)
+		return exit(1, enc.Encode(rep))
 	}
-	return exit(1, err)
+	return exit(1, WriteTable(stdout, rep))
+}
+
+// defaultStackDir is where `cdktf synth` writes each environment's stackFile.
+const defaultStackDir, stackFile = "cdktf.out/stacks", "cdk.tf.json"
+
+// StackPath resolves the -stack and -env flags to a cdk.tf.json path.
+func StackPath(stack, env string) (string, error) {
+	switch {
+	case stack != "" && env != "":
+		return "", fmt.Errorf("give -stack or -env, not both (got -stack %q and -env %q)", stack, env)
+	case env != "":
+		return filepath.Join(defaultStackDir, env, stackFile), nil
+	case stack == "":
+		return "", errors.New("no stack given: use -env dev (reads " + defaultStackDir + "/dev/" + stackFile + ") or -stack <dir or cdk.tf.json>")
+	}
+	if fi, err := os.Stat(stack); err == nil && fi.IsDir() {
+		return filepath.Join(stack, stackFile), nil
+	}
+	return stack, nil
+}
+
+// estimateFile reads the stack at path and estimates it under a.
+func estimateFile(path string, a Assumptions) (Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Report{}, fmt.Errorf("cannot read stack: %w (synthesize it first: cdktf synth)", err)
+	}
+	s, err := parseStack(data)
+	if err == nil {
+		s.Path = path
+		var rep Report
+		if rep, err = Estimate(s, a); err == nil {
+			return rep, nil
+		}
+	}
+	return Report{}, fmt.Errorf("stack %s: %w", path, err)
 }
 
 // WriteTable prints a report for people: components, total, assumptions and notes.
@@ -103,7 +135,7 @@ func WriteTable(w io.Writer, r Report) error {
 	}
 	tw.Flush()
 	lines := strings.SplitAfter(table.String(), "\n")
-	rule := strings.Repeat("-", utf8.RuneCountInString(lines[0])-1) + "\n"
+	rule := strings.Repeat("-", len(lines[0])-1) + "\n" // the header is ASCII: a byte a column
 	b.WriteString(strings.Join(slices.Insert(lines, len(lines)-2, rule), "") + "\nAssumptions (change with flags):\n")
 	for _, f := range r.Assumptions.fields() {
 		fmt.Fprintf(&b, "  -%-17s %-10s %s\n", f.Flag, flagNum(*f.Value), f.Usage)
@@ -152,44 +184,36 @@ func ReadmeSection(devPath, prodPath string, a Assumptions) (string, error) {
 			rows = append(rows, l.Component)
 		}
 	}
-	for _, c := range append(rows, "**Total**") {
+	for _, c := range rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c, cell(dev, c), cell(devAllMonth, c), cell(prod, c))
 	}
+	fmt.Fprintf(&b, "| **Total** | **%s** | **%s** | **%s** |\n", dollars(dev.Min, dev.Max), dollars(devAllMonth.Min, devAllMonth.Max), dollars(prod.Min, prod.Max))
 	b.WriteString("\nAssumptions (the defaults of the command's flags):\n\n")
 	for _, f := range a.fields() {
 		fmt.Fprintf(&b, "- `-%s %s`: %s\n", f.Flag, flagNum(*f.Value), f.Usage)
 	}
-	var notes []string
-	for _, n := range dev.Notes {
-		notes = append(notes, "dev: "+n)
+	if len(dev.Notes)+len(prod.Notes) > 0 {
+		b.WriteString("\nNotes:\n\n")
 	}
-	for _, n := range prod.Notes {
-		notes = append(notes, "prod: "+n)
-	}
-	if len(notes) > 0 {
-		b.WriteString("\nNotes:\n\n- " + strings.Join(notes, "\n- ") + "\n")
+	for i, r := range []Report{dev, prod} {
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "- %s: %s\n", []string{"dev", "prod"}[i], n)
+		}
 	}
 	fmt.Fprintf(&b, "\nNot counted: %s.\n%s", notCounted, endMarker)
 	return b.String(), nil
 }
 
-// cell is the cost of a component (or the bold total) in a report: "$12.34",
-// "$12.34–$56.78" when it scales, "—" when the report has no such line.
+// cell is the cost of a component in a report, "—" when the report has no such line.
 func cell(r Report, component string) string {
-	lines := slices.Concat(r.Lines, []Line{{"**Total**", "", r.Min, r.Max}})
-	i := slices.IndexFunc(lines, func(l Line) bool { return l.Component == component })
-	if i < 0 {
-		return "—"
+	if i := slices.IndexFunc(r.Lines, func(l Line) bool { return l.Component == component }); i >= 0 {
+		return dollars(r.Lines[i].Min, r.Lines[i].Max)
 	}
-	lo, hi := fmt.Sprintf("$%.2f", lines[i].Min), fmt.Sprintf("$%.2f", lines[i].Max)
-	if lo != hi {
-		lo += "–" + hi
-	}
-	if component == "**Total**" {
-		return "**" + lo + "**"
-	}
-	return lo
+	return "—"
 }
+
+// dollars is a monthly cost: "$12.34", or "$12.34–$56.78" when it scales.
+func dollars(min, max float64) string { return rangeText("$%.2f", min, max) }
 
 // UpdateReadme replaces the cost section of the README at path with section.
 func UpdateReadme(path, section string) error {
