@@ -125,7 +125,9 @@ func (e *estimator) add(c, detail string, min, max float64) {
 }
 func (e *estimator) fixed(c, detail string, usd float64) { e.add(c, detail, usd, usd) }
 func (e *estimator) note(format string, a ...any) {
-	e.rep.Notes = append(e.rep.Notes, fmt.Sprintf(format, a...))
+	if n := fmt.Sprintf(format, a...); !slices.Contains(e.rep.Notes, n) {
+		e.rep.Notes = append(e.rep.Notes, n) // once, though two components read a service
+	}
 }
 func (e *estimator) fail(r resource, format string, a ...any) {
 	if err := fmt.Errorf("%s: %s", r, fmt.Sprintf(format, a...)); !slices.ContainsFunc(e.errs, func(x error) bool { return x.Error() == err.Error() }) {
