@@ -29,7 +29,8 @@ func readmeSection(t *testing.T, heading string) string {
 
 // TestReadmeLayout keeps the README's layout section in step with the tree:
 // every path it lists exists, and every Go package directory is listed
-// (modules by name in the modules/<unit>/ line).
+// (modules by name in the modules/<unit>/ line; their tests, all in
+// modules/, as modules/<unit>_test.go, each file named after its module).
 func TestReadmeLayout(t *testing.T) {
 	layout := readmeSection(t, "## Layout")
 	listed := map[string]bool{}
@@ -68,6 +69,19 @@ func TestReadmeLayout(t *testing.T) {
 	moduleTable := readmeSection(t, "## Modules")
 	for _, dir := range packageDirs(t) {
 		switch top, rest, _ := strings.Cut(dir, "/"); {
+		case dir == "modules":
+			// The module tests: one package for all modules (see
+			// modules/main_test.go), a file per module.
+			if !listed["modules/<unit>_test.go"] {
+				t.Error("README layout does not list modules/<unit>_test.go, where the module tests live")
+			}
+			tests, _ := filepath.Glob("modules/*_test.go")
+			for _, f := range tests {
+				unit, _, _ := strings.Cut(filepath.Base(f), "_")
+				if info, err := os.Stat(filepath.Join("modules", unit)); unit != "main" && (err != nil || !info.IsDir()) {
+					t.Errorf("%s tests no module: there is no modules/%s/", f, unit)
+				}
+			}
 		case top == "modules":
 			if !named[rest] {
 				t.Errorf("README layout's modules line does not name %s", rest)

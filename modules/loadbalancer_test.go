@@ -1,4 +1,4 @@
-package loadbalancer_test
+package modules_test
 
 import (
 	"encoding/json"
@@ -12,28 +12,30 @@ import (
 	"github.com/n8n-builder/infra/modules/loadbalancer"
 )
 
-const certArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"
+const albCertArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"
 
-// Three synthesized variants, built once: dev-like (HTTP, no logs),
-// prod-like (HTTPS, deletion protection, access logs) and an internal ALB
-// with access logs in a region launched after August 2022 (no legacy ELB
-// account), destroyable.
-var dev, prod, newRegion *testutil.Synthesized
-
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		dev = synth(loadbalancer.Props{NamePrefix: "proj-dev"})
-		prod = synth(loadbalancer.Props{
-			NamePrefix: "proj-prod", HTTPS: true, CertificateArn: jsii.String(certArn),
-			DeletionProtection: true, AccessLogs: true, DeregistrationDelaySeconds: 600,
-		})
-		newRegion = synth(loadbalancer.Props{
-			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true, Internal: true,
-		})
-	})
+// loadbalancerVariants are three stacks: dev-like (HTTP, no logs), prod-like
+// (HTTPS, deletion protection, access logs) and an internal ALB with access
+// logs in a region launched after August 2022 (no legacy ELB account),
+// destroyable.
+type loadbalancerVariants struct {
+	dev, prod, newRegion *testutil.Synthesized
 }
 
-func synth(p loadbalancer.Props) *testutil.Synthesized {
+var loadbalancerStacks = synthOnce(func() loadbalancerVariants {
+	return loadbalancerVariants{
+		dev: loadbalancerSynth(loadbalancer.Props{NamePrefix: "proj-dev"}),
+		prod: loadbalancerSynth(loadbalancer.Props{
+			NamePrefix: "proj-prod", HTTPS: true, CertificateArn: jsii.String(albCertArn),
+			DeletionProtection: true, AccessLogs: true, DeregistrationDelaySeconds: 600,
+		}),
+		newRegion: loadbalancerSynth(loadbalancer.Props{
+			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true, Internal: true,
+		}),
+	}
+})
+
+func loadbalancerSynth(p loadbalancer.Props) *testutil.Synthesized {
 	stack := testutil.NewStack()
 	loadbalancer.New(stack, "lb", withNetwork(p))
 	return testutil.Synth(stack)
@@ -49,6 +51,8 @@ func withNetwork(p loadbalancer.Props) loadbalancer.Props {
 }
 
 func TestLoadBalancer(t *testing.T) {
+	v := loadbalancerStacks()
+	dev, prod, newRegion := v.dev, v.prod, v.newRegion
 	for _, s := range []*testutil.Synthesized{dev, prod} {
 		testutil.AssertResource(t, s, "aws_lb", map[string]any{
 			"load_balancer_type": "application", "internal": false,
@@ -64,22 +68,27 @@ func TestLoadBalancer(t *testing.T) {
 	testutil.RefuteResource(t, newRegion, "aws_lb", map[string]any{"internal": false})
 }
 
-func TestDeletionProtection(t *testing.T) {
+func TestLoadBalancerDeletionProtection(t *testing.T) {
+	v := loadbalancerStacks()
+	dev, prod := v.dev, v.prod
 	testutil.AssertResource(t, prod, "aws_lb", map[string]any{"enable_deletion_protection": true})
 	testutil.RefuteResource(t, prod, "aws_lb", map[string]any{"enable_deletion_protection": false})
 	testutil.AssertResource(t, dev, "aws_lb", map[string]any{"enable_deletion_protection": false})
 	testutil.RefuteResource(t, dev, "aws_lb", map[string]any{"enable_deletion_protection": true})
 }
 
-// TestDeregistrationDelay: the drain time the stack gives (bridge.drainSeconds)
+// TestLoadBalancerDeregistrationDelay: the drain time the stack gives (bridge.drainSeconds)
 // reaches the target group; the default is ELB's 300 s.
-func TestDeregistrationDelay(t *testing.T) {
+func TestLoadBalancerDeregistrationDelay(t *testing.T) {
+	v := loadbalancerStacks()
+	dev, prod := v.dev, v.prod
 	testutil.AssertResource(t, prod, "aws_lb_target_group", map[string]any{"deregistration_delay": "600"})
 	testutil.RefuteResource(t, prod, "aws_lb_target_group", map[string]any{"deregistration_delay": "300"})
 	testutil.RefuteResource(t, dev, "aws_lb_target_group", map[string]any{"deregistration_delay": "600"})
 }
 
-func TestTargetGroup(t *testing.T) {
+func TestLoadBalancerTargetGroup(t *testing.T) {
+	dev := loadbalancerStacks().dev
 	testutil.AssertResource(t, dev, "aws_lb_target_group", map[string]any{
 		"name": "proj-dev-tg", "target_type": "ip", "protocol": "HTTP", "port": 3000,
 		"vpc_id":               "vpc-0123456789abcdef0",
@@ -103,7 +112,9 @@ func TestTargetGroup(t *testing.T) {
 	}
 }
 
-func TestListeners(t *testing.T) {
+func TestLoadBalancerListeners(t *testing.T) {
+	v := loadbalancerStacks()
+	dev, prod := v.dev, v.prod
 	forward := func(s *testutil.Synthesized) []any {
 		return []any{map[string]any{"type": "forward", "target_group_arn": s.Ref("aws_lb_target_group", "target_group", "arn")}}
 	}
@@ -127,7 +138,7 @@ func TestListeners(t *testing.T) {
 		testutil.RefuteResource(t, prod, "aws_lb_listener", map[string]any{"port": 80, "default_action": forward(prod)})
 		testutil.AssertResource(t, prod, "aws_lb_listener", map[string]any{
 			"port": 443, "protocol": "HTTPS", "default_action": forward(prod),
-			"ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificate_arn": certArn,
+			"ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificate_arn": albCertArn,
 			"load_balancer_arn": prod.Ref("aws_lb", "alb", "arn"),
 		})
 		if n := prod.Count("aws_lb_listener"); n != 2 {
@@ -136,7 +147,9 @@ func TestListeners(t *testing.T) {
 	})
 }
 
-func TestAccessLogBucket(t *testing.T) {
+func TestLoadBalancerAccessLogBucket(t *testing.T) {
+	v := loadbalancerStacks()
+	dev, prod, newRegion := v.dev, v.prod, v.newRegion
 	bucketID := prod.Ref("aws_s3_bucket", "log_bucket", "id")
 	testutil.AssertResource(t, prod, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-prod-alb-logs-", "force_destroy": false})
 	testutil.AssertResource(t, newRegion, "aws_s3_bucket", map[string]any{"force_destroy": true})
@@ -159,7 +172,7 @@ func TestAccessLogBucket(t *testing.T) {
 		"rule":   []any{map[string]any{"status": "Enabled", "expiration": map[string]any{"days": 90}}},
 	})
 	testutil.AssertResource(t, prod, "aws_s3_bucket_policy", map[string]any{
-		"bucket": bucketID, "policy": "${data.aws_iam_policy_document." + dataName(t, prod, "log_bucket_policy_document") + ".json}",
+		"bucket": bucketID, "policy": "${data.aws_iam_policy_document." + dataName(t, prod, "aws_iam_policy_document", "log_bucket_policy_document") + ".json}",
 	})
 
 	t.Run("alb logs there once the policy exists", func(t *testing.T) {
@@ -185,10 +198,12 @@ func TestAccessLogBucket(t *testing.T) {
 	})
 }
 
-func TestAccessLogBucketPolicy(t *testing.T) {
+func TestLoadBalancerAccessLogBucketPolicy(t *testing.T) {
+	v := loadbalancerStacks()
+	prod, newRegion := v.prod, v.newRegion
 	bucketArn := prod.Ref("aws_s3_bucket", "log_bucket", "arn")
-	elbAccount := "${data.aws_elb_service_account." + dataName(t, prod, "elb_service_account") + ".arn}"
-	st := statements(t, prod)
+	elbAccount := "${data.aws_elb_service_account." + dataName(t, prod, "aws_elb_service_account", "elb_service_account") + ".arn}"
+	st := logBucketStatements(t, prod)
 
 	deny := st["DenyInsecureTransport"]
 	if deny == nil || deny["effect"] != "Deny" ||
@@ -219,7 +234,7 @@ func TestAccessLogBucketPolicy(t *testing.T) {
 	}
 
 	t.Run("new region: service principal only", func(t *testing.T) {
-		st := statements(t, newRegion)
+		st := logBucketStatements(t, newRegion)
 		if st["ElbLogDeliveryWrite"] == nil {
 			t.Error("no service-principal statement")
 		}
@@ -229,7 +244,7 @@ func TestAccessLogBucketPolicy(t *testing.T) {
 	})
 }
 
-func TestValidation(t *testing.T) {
+func TestLoadBalancerValidation(t *testing.T) {
 	tests := []struct {
 		name  string
 		props loadbalancer.Props
@@ -256,11 +271,13 @@ func TestValidation(t *testing.T) {
 	}
 }
 
-// TestPlan runs the prod-like variant (every resource and data source of the
+// TestLoadBalancerPlan runs the prod-like variant (every resource and data source of the
 // module) through terraform init, validate and plan: the provider schema
 // accepts it, and aws_elb_service_account resolves without calling AWS.
-func TestPlan(t *testing.T) {
+func TestLoadBalancerPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
+	prod := loadbalancerStacks().prod
+	t.Parallel() // no jsii call from here on (see synthMu)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(prod.JSON)))
 
 	counts := testutil.CountByType(plan)
@@ -287,10 +304,10 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// statements returns the log bucket policy statements by Sid.
-func statements(t *testing.T, s *testutil.Synthesized) map[string]map[string]any {
+// logBucketStatements returns the log bucket policy statements by Sid.
+func logBucketStatements(t *testing.T, s *testutil.Synthesized) map[string]map[string]any {
 	t.Helper()
-	doc := s.DataSources("aws_iam_policy_document")[dataName(t, s, "log_bucket_policy_document")]
+	doc := s.DataSources("aws_iam_policy_document")[dataName(t, s, "aws_iam_policy_document", "log_bucket_policy_document")]
 	out := map[string]map[string]any{}
 	list, _ := doc["statement"].([]any)
 	for _, x := range list {
@@ -299,30 +316,6 @@ func statements(t *testing.T, s *testutil.Synthesized) map[string]map[string]any
 		out[sid] = st
 	}
 	return out
-}
-
-// dataName returns the Terraform name of the one data source of any type
-// whose name contains part.
-func dataName(t *testing.T, s *testutil.Synthesized, part string) string {
-	t.Helper()
-	var found []string
-	data, _ := s.Tree()["data"].(map[string]any)
-	for _, byName := range data {
-		for name := range byName.(map[string]any) {
-			if strings.Contains(name, part) {
-				found = append(found, name)
-			}
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("data sources named like %s: %v", part, found)
-	}
-	return found[0]
-}
-
-// address turns a reference "${type.name.id}" into the address "type.name".
-func address(ref string) string {
-	return strings.TrimSuffix(strings.TrimPrefix(ref, "${"), ".id}")
 }
 
 // pick keeps the keys of got that want has, for a focused comparison.

@@ -1,4 +1,4 @@
-package networking_test
+package modules_test
 
 import (
 	"fmt"
@@ -11,28 +11,38 @@ import (
 	"github.com/n8n-builder/infra/modules/networking"
 )
 
-// Four synthesized variants, built once: single NAT without flow logs, NAT
-// per AZ with flow logs and a restricted ALB allow-list, no NAT, and a
-// private ALB.
-var single, perAZ, noNat, private *testutil.Synthesized
+// networkingVariants are four stacks: single NAT without flow logs, NAT per
+// AZ with flow logs and a restricted ALB allow-list, no NAT, and a private
+// ALB.
+type networkingVariants struct {
+	single, perAZ, noNat, private *testutil.Synthesized
+	// nets keeps the constructs' outputs of the variants.
+	nets map[string]*networking.Networking
+}
 
-// nets keeps the constructs' outputs of the variants.
-var nets = map[string]*networking.Networking{}
-
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		single = synth("single", networking.Props{NatMode: networking.NatSingle})
-		noNat = synth("none", networking.Props{NatMode: networking.NatNone})
-		perAZ = synth("perAZ", networking.Props{
+var networkingStacks = synthOnce(func() networkingVariants {
+	nets := map[string]*networking.Networking{}
+	synth := func(name string, p networking.Props) *testutil.Synthesized {
+		n, s := networkingSynth(p)
+		nets[name] = n
+		return s
+	}
+	return networkingVariants{
+		single: synth("single", networking.Props{NatMode: networking.NatSingle}),
+		noNat:  synth("none", networking.Props{NatMode: networking.NatNone}),
+		perAZ: synth("perAZ", networking.Props{
 			FlowLogs: true, FlowLogRetentionDays: 90,
 			AlbAllowedCidrs:        []string{"203.0.113.0/24", "198.51.100.7/32"},
 			CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443,
-		})
-		private = synth("private", networking.Props{PrivateALB: true, CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443})
-	})
-}
+		}),
+		private: synth("private", networking.Props{PrivateALB: true, CloudFrontPrefixListID: "pl-3b927c52", CloudFrontOriginPort: 443}),
+		nets:    nets,
+	}
+})
 
-func synth(name string, p networking.Props) *testutil.Synthesized {
+// networkingSynth builds and synthesizes the module with the test stack's
+// network layout and p's other props.
+func networkingSynth(p networking.Props) (*networking.Networking, *testutil.Synthesized) {
 	p.NamePrefix = "proj-test"
 	p.AppPort = 3000
 	p.Region = "us-east-1"
@@ -41,17 +51,19 @@ func synth(name string, p networking.Props) *testutil.Synthesized {
 	p.PublicSubnetCidrs = []string{"10.0.0.0/20", "10.0.16.0/20"}
 	p.PrivateSubnetCidrs = []string{"10.0.32.0/20", "10.0.48.0/20"}
 	stack := testutil.NewStack()
-	nets[name] = networking.New(stack, "net", p)
-	return testutil.Synth(stack)
+	n := networking.New(stack, "net", p)
+	return n, testutil.Synth(stack)
 }
 
-func TestVpc(t *testing.T) {
+func TestNetworkingVpc(t *testing.T) {
+	single := networkingStacks().single
 	testutil.AssertResource(t, single, "aws_vpc", map[string]any{
 		"cidr_block": "10.0.0.0/16", "enable_dns_support": true, "enable_dns_hostnames": true,
 	})
 }
 
-func TestSubnetsPerAZ(t *testing.T) {
+func TestNetworkingSubnetsPerAZ(t *testing.T) {
+	single := networkingStacks().single
 	for _, want := range []map[string]any{
 		{"availability_zone": "us-east-1a", "cidr_block": "10.0.0.0/20", "map_public_ip_on_launch": false},
 		{"availability_zone": "us-east-1b", "cidr_block": "10.0.16.0/20"},
@@ -66,7 +78,9 @@ func TestSubnetsPerAZ(t *testing.T) {
 	}
 }
 
-func TestNatGateways(t *testing.T) {
+func TestNetworkingNatGateways(t *testing.T) {
+	v := networkingStacks()
+	single, perAZ, noNat := v.single, v.perAZ, v.noNat
 	tests := []struct {
 		name string
 		s    *testutil.Synthesized
@@ -86,16 +100,18 @@ func TestNatGateways(t *testing.T) {
 
 // Each private route table must send 0.0.0.0/0 to the NAT gateway of its own
 // AZ when there is one per AZ.
-func TestPrivateRoutesUseSameAZNat(t *testing.T) {
+func TestNetworkingPrivateRoutesUseSameAZNat(t *testing.T) {
+	v := networkingStacks()
+	single, perAZ := v.single, v.perAZ
 	for _, az := range []string{"us-east-1a", "us-east-1b"} {
 		r := perAZ.Resources("aws_route")
 		var found bool
 		for name, route := range r {
-			if !contains(name, "private_nat_route_"+az) {
+			if !strings.Contains(name, "private_nat_route_"+az) {
 				continue
 			}
 			found = true
-			if !contains(route["nat_gateway_id"].(string), "nat_gateway_"+az) {
+			if !strings.Contains(route["nat_gateway_id"].(string), "nat_gateway_"+az) {
 				t.Errorf("%s routes to %v, want the NAT gateway in %s", name, route["nat_gateway_id"], az)
 			}
 		}
@@ -104,7 +120,7 @@ func TestPrivateRoutesUseSameAZNat(t *testing.T) {
 		}
 	}
 	for name, route := range single.Resources("aws_route") {
-		if contains(name, "private_nat_route") && !contains(route["nat_gateway_id"].(string), "nat_gateway_us-east-1a") {
+		if strings.Contains(name, "private_nat_route") && !strings.Contains(route["nat_gateway_id"].(string), "nat_gateway_us-east-1a") {
 			t.Errorf("single NAT: %s routes to %v, want the one NAT gateway", name, route["nat_gateway_id"])
 		}
 	}
@@ -112,7 +128,9 @@ func TestPrivateRoutesUseSameAZNat(t *testing.T) {
 
 // Without NAT the private subnets keep their route tables but get no route
 // out, and the tasks go to the public subnets with a public IP.
-func TestNoNat(t *testing.T) {
+func TestNetworkingNoNat(t *testing.T) {
+	v := networkingStacks()
+	single, noNat, nets := v.single, v.noNat, v.nets
 	for name, route := range noNat.Resources("aws_route") {
 		if route["nat_gateway_id"] != nil {
 			t.Errorf("%s routes to NAT gateway %v", name, route["nat_gateway_id"])
@@ -145,7 +163,8 @@ func TestNoNat(t *testing.T) {
 
 // The bridge accepts only the ALB in every mode: a public IP adds a way out,
 // never a way in.
-func TestNoNatKeepsBridgeIngressToTheAlb(t *testing.T) {
+func TestNetworkingNoNatKeepsBridgeIngressToTheAlb(t *testing.T) {
+	noNat := networkingStacks().noNat
 	testutil.AssertResource(t, noNat, "aws_vpc_security_group_ingress_rule", map[string]any{
 		"from_port": 3000, "to_port": 3000,
 		"security_group_id":            noNat.Ref("aws_security_group", "bridge_security_group", "id"),
@@ -160,20 +179,22 @@ func TestNoNatKeepsBridgeIngressToTheAlb(t *testing.T) {
 		"security_group_id": noNat.Ref("aws_security_group", "bridge_security_group", "id")})
 }
 
-func TestUnknownNatModePanics(t *testing.T) {
+func TestNetworkingUnknownNatModePanics(t *testing.T) {
 	defer func() {
-		if r := recover(); r == nil || !contains(fmt.Sprint(r), `NatMode "double"`) {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), `NatMode "double"`) {
 			t.Errorf("recovered %v, want a panic naming NatMode", r)
 		}
 	}()
-	synth("bad", networking.Props{NatMode: "double"})
+	networkingSynth(networking.Props{NatMode: "double"})
 }
 
-func TestPublicRouteToInternetGateway(t *testing.T) {
+func TestNetworkingPublicRouteToInternetGateway(t *testing.T) {
+	single := networkingStacks().single
 	testutil.AssertResource(t, single, "aws_route", map[string]any{"destination_cidr_block": "0.0.0.0/0", "gateway_id": single.Ref("aws_internet_gateway", "internet_gateway", "id")})
 }
 
-func TestDefaultSecurityGroupHasNoRules(t *testing.T) {
+func TestNetworkingDefaultSecurityGroupHasNoRules(t *testing.T) {
+	single := networkingStacks().single
 	for _, dsg := range single.Resources("aws_default_security_group") {
 		if in, ok := dsg["ingress"].([]any); !ok || len(in) != 0 {
 			t.Errorf("ingress = %v, want an explicit empty list", dsg["ingress"])
@@ -184,7 +205,9 @@ func TestDefaultSecurityGroupHasNoRules(t *testing.T) {
 	}
 }
 
-func TestSecurityGroupRules(t *testing.T) {
+func TestNetworkingSecurityGroupRules(t *testing.T) {
+	v := networkingStacks()
+	single, perAZ := v.single, v.perAZ
 	t.Run("alb open by default", func(t *testing.T) {
 		for _, port := range []int{80, 443} {
 			testutil.AssertResource(t, single, "aws_vpc_security_group_ingress_rule", map[string]any{"from_port": port, "to_port": port, "cidr_ipv4": "0.0.0.0/0"})
@@ -214,10 +237,12 @@ func TestSecurityGroupRules(t *testing.T) {
 	})
 }
 
-// TestPrivateALBAdmitsOnlyCloudFront: the private ALB's group has exactly one
+// TestNetworkingPrivateALBAdmitsOnlyCloudFront: the private ALB's group has exactly one
 // ingress rule, CloudFront's prefix list on the origin port; the public
 // variants are the failing twins.
-func TestPrivateALBAdmitsOnlyCloudFront(t *testing.T) {
+func TestNetworkingPrivateALBAdmitsOnlyCloudFront(t *testing.T) {
+	v := networkingStacks()
+	single, perAZ, private := v.single, v.perAZ, v.private
 	ingress := func(s *testutil.Synthesized) []map[string]any {
 		var out []map[string]any
 		for _, r := range s.Resources("aws_vpc_security_group_ingress_rule") {
@@ -242,25 +267,25 @@ func TestPrivateALBAdmitsOnlyCloudFront(t *testing.T) {
 	testutil.AssertResource(t, private, "aws_security_group", map[string]any{"name": "proj-test-alb", "description": "Internal ALB of the bridge: CloudFront VPC origin only"})
 }
 
-func TestPrivateALBMisuse(t *testing.T) {
+func TestNetworkingPrivateALBMisuse(t *testing.T) {
 	for name, p := range map[string]networking.Props{
 		"no prefix list": {PrivateALB: true},
 		"with cidrs":     {PrivateALB: true, CloudFrontPrefixListID: "pl-3b927c52", AlbAllowedCidrs: []string{"10.0.0.0/8"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
-				if r := recover(); r == nil || !contains(r.(string), "PrivateALB needs CloudFrontPrefixListID and no AlbAllowedCidrs") {
+				if r := recover(); r == nil || !strings.Contains(r.(string), "PrivateALB needs CloudFrontPrefixListID and no AlbAllowedCidrs") {
 					t.Errorf("recover() = %v, want the PrivateALB panic", r)
 				}
 			}()
-			synth("misuse-"+name, p)
+			networkingSynth(p)
 		})
 	}
 }
 
-// TestKnownPrefixLists pins the table's format: the ids are typed into
+// TestNetworkingKnownPrefixLists pins the table's format: the ids are typed into
 // environment files too, and the loader checks them with the same pattern.
-func TestKnownPrefixLists(t *testing.T) {
+func TestNetworkingKnownPrefixLists(t *testing.T) {
 	if n := len(networking.CloudFrontOriginFacingPrefixLists); n < 16 {
 		t.Errorf("%d regions, want at least 16", n)
 	}
@@ -276,7 +301,9 @@ func TestKnownPrefixLists(t *testing.T) {
 	}
 }
 
-func TestFlowLogs(t *testing.T) {
+func TestNetworkingFlowLogs(t *testing.T) {
+	v := networkingStacks()
+	single, perAZ := v.single, v.perAZ
 	if single.Count("aws_flow_log") != 0 || single.Count("aws_cloudwatch_log_group") != 0 {
 		t.Error("flow logs defined although off")
 	}
@@ -294,10 +321,11 @@ func TestFlowLogs(t *testing.T) {
 	}
 }
 
-// TestRuleIDsKeyedByContent: the ALB's ingress rules are named after the
+// TestNetworkingRuleIDsKeyedByContent: the ALB's ingress rules are named after the
 // port and CIDR they allow, so reordering or shortening the allow-list does
 // not rename (and so replace) the rules for the other entries.
-func TestRuleIDsKeyedByContent(t *testing.T) {
+func TestNetworkingRuleIDsKeyedByContent(t *testing.T) {
+	perAZ := networkingStacks().perAZ
 	var got []string
 	for name := range perAZ.Resources("aws_vpc_security_group_ingress_rule") {
 		if i := strings.LastIndex(name, "_"); strings.HasPrefix(name, "net_alb_ingress_") && i > 0 {
@@ -337,26 +365,25 @@ func hashless(address any) string {
 	return s[:strings.LastIndex(s, "_")]
 }
 
-func TestRepeatedEntriesPanic(t *testing.T) {
+func TestNetworkingRepeatedEntriesPanic(t *testing.T) {
 	defer func() {
 		msg := fmt.Sprint(recover())
 		for _, want := range []string{"AlbAllowedCidrs repeats [203.0.113.0/24]", "BridgeEgressPorts repeats [443]"} {
-			if !contains(msg, want) {
+			if !strings.Contains(msg, want) {
 				t.Errorf("panic %q, want it to contain %q", msg, want)
 			}
 		}
 	}()
-	synth("repeats", networking.Props{
+	networkingSynth(networking.Props{
 		AlbAllowedCidrs:   []string{"203.0.113.0/24", "10.0.0.0/8", "203.0.113.0/24"},
 		BridgeEgressPorts: []int{443, 443},
 	})
 }
 
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
-// TestFlowLogTrust: only flow logs of the stack's account and region may
+// TestNetworkingFlowLogTrust: only flow logs of the stack's account and region may
 // assume the role; both come from the flow log group's ARN.
-func TestFlowLogTrust(t *testing.T) {
+func TestNetworkingFlowLogTrust(t *testing.T) {
+	perAZ := networkingStacks().perAZ
 	var trust map[string]any
 	for name, doc := range perAZ.DataSources("aws_iam_policy_document") {
 		if strings.Contains(name, "flow_log_assume_role") {
@@ -382,9 +409,11 @@ func TestFlowLogTrust(t *testing.T) {
 	}
 }
 
-// TestS3GatewayEndpoint: one gateway endpoint for S3 on every route table
+// TestNetworkingS3GatewayEndpoint: one gateway endpoint for S3 on every route table
 // the tasks use: the private ones, and with NatNone the public one too.
-func TestS3GatewayEndpoint(t *testing.T) {
+func TestNetworkingS3GatewayEndpoint(t *testing.T) {
+	v := networkingStacks()
+	single, perAZ, noNat := v.single, v.perAZ, v.noNat
 	private := func(s *testutil.Synthesized) []string {
 		return []string{
 			s.Ref("aws_route_table", "private_route_table_us-east-1a", "id"),
@@ -417,10 +446,12 @@ func TestS3GatewayEndpoint(t *testing.T) {
 	}
 }
 
-// TestTaskRouteTablesReachS3 is the cross-check that does not trust the
+// TestNetworkingTaskRouteTablesReachS3 is the cross-check that does not trust the
 // endpoint's own list: every route table associated with a subnet the tasks
 // run in (public with NatNone, else private) is on the endpoint.
-func TestTaskRouteTablesReachS3(t *testing.T) {
+func TestNetworkingTaskRouteTablesReachS3(t *testing.T) {
+	v := networkingStacks()
+	single, perAZ, noNat := v.single, v.perAZ, v.noNat
 	for _, tt := range []struct {
 		name  string
 		s     *testutil.Synthesized

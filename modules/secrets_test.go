@@ -1,4 +1,4 @@
-package secrets_test
+package modules_test
 
 import (
 	"slices"
@@ -12,27 +12,28 @@ import (
 	"github.com/n8n-builder/infra/modules/secrets"
 )
 
-// Two variants, synthesized once: dev (delete at once, default description,
+// secretsVariants are two stacks: dev (delete at once, default description,
 // its outputs declared as stack outputs so their tokens can be checked) and
 // prod (30-day recovery window).
-var dev, prod *testutil.Synthesized
+type secretsVariants struct{ dev, prod *testutil.Synthesized }
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		stack := testutil.NewStack()
-		s := secrets.New(stack, "secret", secrets.Props{Name: "proj-dev-anthropic-key"})
-		for name, v := range map[string]*string{"arn": s.Arn, "name": s.Name, "read_policy": s.ReadPolicyJSON, "value_from": s.ApiKeyValueFrom} {
-			cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{Value: v})
-		}
-		dev = testutil.Synth(stack)
+var secretsStacks = synthOnce(func() (v secretsVariants) {
+	stack := testutil.NewStack()
+	s := secrets.New(stack, "secret", secrets.Props{Name: "proj-dev-anthropic-key"})
+	for name, out := range map[string]*string{"arn": s.Arn, "name": s.Name, "read_policy": s.ReadPolicyJSON, "value_from": s.ApiKeyValueFrom} {
+		cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{Value: out})
+	}
+	v.dev = testutil.Synth(stack)
 
-		stack = testutil.NewStack()
-		secrets.New(stack, "secret", secrets.Props{Name: "proj-prod-anthropic-key", RecoveryWindowDays: 30, Description: "the key"})
-		prod = testutil.Synth(stack)
-	})
-}
+	stack = testutil.NewStack()
+	secrets.New(stack, "secret", secrets.Props{Name: "proj-prod-anthropic-key", RecoveryWindowDays: 30, Description: "the key"})
+	v.prod = testutil.Synth(stack)
+	return v
+})
 
-func TestSecret(t *testing.T) {
+func TestSecretsNameAndRecoveryWindow(t *testing.T) {
+	v := secretsStacks()
+	dev, prod := v.dev, v.prod
 	tests := []struct {
 		name      string
 		s         *testutil.Synthesized
@@ -74,7 +75,8 @@ func placeholderVersion(t *testing.T, s *testutil.Synthesized) map[string]any {
 	return nil
 }
 
-func TestPlaceholderVersion(t *testing.T) {
+func TestSecretsPlaceholderVersion(t *testing.T) {
+	dev := secretsStacks().dev
 	v := placeholderVersion(t, dev)
 	if got, want := v["secret_id"], dev.Ref("aws_secretsmanager_secret", "secret", "id"); got != want {
 		t.Errorf("secret_id = %v, want %v", got, want)
@@ -90,7 +92,8 @@ func TestPlaceholderVersion(t *testing.T) {
 // The placeholder version must keep a label of its own, so that moving
 // AWSCURRENT/AWSPREVIOUS never leaves it unlabelled (deprecated), and must
 // never claim AWSCURRENT, which would put the placeholder back in service.
-func TestPlaceholderStages(t *testing.T) {
+func TestSecretsPlaceholderStages(t *testing.T) {
+	dev := secretsStacks().dev
 	testutil.AssertResource(t, dev, "aws_secretsmanager_secret_version", map[string]any{"version_stages": []any{secrets.PlaceholderStage}})
 	testutil.RefuteResource(t, dev, "aws_secretsmanager_secret_version", map[string]any{"version_stages": []any{"AWSCURRENT"}})
 	stages := testutil.Strings(placeholderVersion(t, dev)["version_stages"])
@@ -99,7 +102,8 @@ func TestPlaceholderStages(t *testing.T) {
 	}
 }
 
-func TestPlaceholderIgnoresChanges(t *testing.T) {
+func TestSecretsPlaceholderIgnoresChanges(t *testing.T) {
+	dev := secretsStacks().dev
 	lc, _ := placeholderVersion(t, dev)["lifecycle"].(map[string]any)
 	got := testutil.Strings(lc["ignore_changes"])
 	slices.Sort(got)
@@ -114,7 +118,8 @@ func TestPlaceholderIgnoresChanges(t *testing.T) {
 	}
 }
 
-func TestReadPolicy(t *testing.T) {
+func TestSecretsReadPolicy(t *testing.T) {
+	dev := secretsStacks().dev
 	docs := dev.DataSources("aws_iam_policy_document")
 	if len(docs) != 1 {
 		t.Fatalf("%d policy documents, want 1", len(docs))
@@ -140,7 +145,8 @@ func TestReadPolicy(t *testing.T) {
 	}
 }
 
-func TestOutputs(t *testing.T) {
+func TestSecretsOutputs(t *testing.T) {
+	dev := secretsStacks().dev
 	arn := dev.Ref("aws_secretsmanager_secret", "secret", "arn")
 	var doc string
 	for name := range dev.DataSources("aws_iam_policy_document") {

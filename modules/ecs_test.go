@@ -1,4 +1,4 @@
-package ecs_test
+package modules_test
 
 import (
 	"errors"
@@ -24,20 +24,22 @@ import (
 	"github.com/n8n-builder/infra/modules/secrets"
 )
 
-// Four variants, synthesized once, each a whole stack (networking, ECR,
-// secret, a minimal ALB, the service) so the plan test sees real references:
+// ecsVariants are four stacks, each a whole stack (networking, ECR, secret,
+// a minimal ALB, the service) so the plan test sees real references:
 //   - base: defaults, on-demand Fargate, no exec, no autoscaling;
 //   - scaled: ARM64, 50 GiB, exec, Container Insights, extra environment,
 //     autoscaling and a weekend-ish office-hours schedule;
 //   - scheduled: one task in office hours, no autoscaling (as dev);
 //   - spot: Fargate Spot, in public subnets with public IPs (as dev runs
 //     without NAT), with an image from a public registry (not ECR).
-var base, scaled, scheduled, spot *testutil.Synthesized
+type ecsVariants struct {
+	base, scaled, scheduled, spot *testutil.Synthesized
+}
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		base = synth(ecs.Props{DesiredCount: 1})
-		scaled = synth(ecs.Props{
+var ecsStacks = synthOnce(func() ecsVariants {
+	return ecsVariants{
+		base: ecsSynth(ecs.Props{DesiredCount: 1}),
+		scaled: ecsSynth(ecs.Props{
 			DesiredCount: 2, Architecture: ecs.ArchARM, EphemeralStorageGiB: 50,
 			EnableExec: true, ContainerInsights: true, LogRetentionDays: 90,
 			Cpu: 1024, Memory: 2048, NodeEnv: "staging", StopTimeoutSeconds: 90,
@@ -48,17 +50,17 @@ func TestMain(m *testing.M) {
 			},
 			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
 			Schedule:    ecs.Schedule{Enabled: true, Days: []string{"SAT", "MON"}, StartHour: 6, StopHour: 22, TimeZone: "Asia/Kolkata"},
-		})
-		scheduled = synth(ecs.Props{DesiredCount: 1, Schedule: ecs.Schedule{
+		}),
+		scheduled: ecsSynth(ecs.Props{DesiredCount: 1, Schedule: ecs.Schedule{
 			Enabled: true, Days: []string{"MON", "TUE", "WED", "THU", "FRI"}, StartHour: 8, StopHour: 19, TimeZone: "Europe/Berlin",
-		}})
-		spot = synth(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true, Image: jsii.String(publicImage)})
-	})
-}
+		}}),
+		spot: ecsSynth(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true, Image: jsii.String(publicImage)}),
+	}
+})
 
-// synth builds a test stack around the service, filling in what the lead's
+// ecsSynth builds a test stack around the service, filling in what the lead's
 // stack wires: image, secret, subnets, security group, target group, listener.
-func synth(p ecs.Props) *testutil.Synthesized {
+func ecsSynth(p ecs.Props) *testutil.Synthesized {
 	stack := testutil.NewStack()
 	natMode := networking.NatSingle
 	if p.AssignPublicIP {
@@ -155,7 +157,7 @@ type container struct {
 // taskDefinition returns the one task definition and its decoded container.
 func taskDefinition(t *testing.T, s *testutil.Synthesized) (map[string]any, container) {
 	t.Helper()
-	td := s.Resource(t, "aws_ecs_task_definition", name(t, s, "aws_ecs_task_definition", "task_definition"))
+	td := s.Resource(t, "aws_ecs_task_definition", resourceName(t, s, "aws_ecs_task_definition", "task_definition"))
 	var defs []container
 	testutil.DecodeJSONEncode(t, td["container_definitions"], &defs)
 	if len(defs) != 1 {
@@ -164,7 +166,9 @@ func taskDefinition(t *testing.T, s *testutil.Synthesized) (map[string]any, cont
 	return td, defs[0]
 }
 
-func TestContainerDefinition(t *testing.T) {
+func TestECSContainerDefinition(t *testing.T) {
+	v := ecsStacks()
+	base, scaled := v.base, v.scaled
 	_, c := taskDefinition(t, base)
 	if c.Name != "bridge" || !c.Essential {
 		t.Errorf("name = %q, essential = %v; want an essential container \"bridge\"", c.Name, c.Essential)
@@ -209,7 +213,9 @@ func TestContainerDefinition(t *testing.T) {
 
 // The API key arrives only through `secrets`, from the JSON key of the
 // secret; never as a plain environment value.
-func TestAPIKeyIsASecret(t *testing.T) {
+func TestECSAPIKeyIsASecret(t *testing.T) {
+	v := ecsStacks()
+	base, scaled := v.base, v.scaled
 	for _, tt := range []struct {
 		name string
 		s    *testutil.Synthesized
@@ -233,7 +239,9 @@ func TestAPIKeyIsASecret(t *testing.T) {
 	}
 }
 
-func TestEnvironment(t *testing.T) {
+func TestECSEnvironment(t *testing.T) {
+	v := ecsStacks()
+	base, scaled := v.base, v.scaled
 	tests := []struct {
 		name string
 		s    *testutil.Synthesized
@@ -259,7 +267,9 @@ func TestEnvironment(t *testing.T) {
 	}
 }
 
-func TestTaskDefinition(t *testing.T) {
+func TestECSTaskDefinition(t *testing.T) {
+	v := ecsStacks()
+	base, scaled := v.base, v.scaled
 	testutil.AssertResource(t, base, "aws_ecs_task_definition", map[string]any{
 		"family": "proj-test-bridge", "requires_compatibilities": []any{"FARGATE"}, "network_mode": "awsvpc",
 		"cpu": "2048", "memory": "4096",
@@ -284,7 +294,9 @@ func TestTaskDefinition(t *testing.T) {
 	}
 }
 
-func TestCluster(t *testing.T) {
+func TestECSCluster(t *testing.T) {
+	v := ecsStacks()
+	base, scaled, spot := v.base, v.scaled, v.spot
 	tests := []struct {
 		name, insights, provider string
 		s                        *testutil.Synthesized
@@ -307,12 +319,16 @@ func TestCluster(t *testing.T) {
 	}
 }
 
-func TestLogGroup(t *testing.T) {
+func TestECSLogGroup(t *testing.T) {
+	v := ecsStacks()
+	base, scaled := v.base, v.scaled
 	testutil.AssertResource(t, base, "aws_cloudwatch_log_group", map[string]any{"name": "/ecs/proj-test/bridge", "retention_in_days": 30})
 	testutil.AssertResource(t, scaled, "aws_cloudwatch_log_group", map[string]any{"name": "/ecs/proj-test/bridge", "retention_in_days": 90})
 }
 
-func TestService(t *testing.T) {
+func TestECSService(t *testing.T) {
+	v := ecsStacks()
+	base, scaled, spot := v.base, v.scaled, v.spot
 	s := base
 	testutil.AssertResource(t, s, "aws_ecs_service", map[string]any{
 		"name":            "proj-test-bridge",
@@ -371,14 +387,15 @@ func TestService(t *testing.T) {
 
 // The service waits for the listener (target group attached to the ALB),
 // the capacity providers and the role policies.
-func TestServiceDependsOn(t *testing.T) {
-	svc := base.Resource(t, "aws_ecs_service", name(t, base, "aws_ecs_service", "ecs_service"))
+func TestECSServiceDependsOn(t *testing.T) {
+	base := ecsStacks().base
+	svc := base.Resource(t, "aws_ecs_service", resourceName(t, base, "aws_ecs_service", "ecs_service"))
 	deps := testutil.Strings(svc["depends_on"])
 	for _, want := range []string{
-		"aws_lb_listener." + name(t, base, "aws_lb_listener", "listener"),
-		"aws_ecs_cluster_capacity_providers." + name(t, base, "aws_ecs_cluster_capacity_providers", "capacity_providers"),
-		"aws_iam_role_policy." + name(t, base, "aws_iam_role_policy", "execution_secret_policy"),
-		"aws_iam_role_policy." + name(t, base, "aws_iam_role_policy", "execution_pull_policy"),
+		"aws_lb_listener." + resourceName(t, base, "aws_lb_listener", "listener"),
+		"aws_ecs_cluster_capacity_providers." + resourceName(t, base, "aws_ecs_cluster_capacity_providers", "capacity_providers"),
+		"aws_iam_role_policy." + resourceName(t, base, "aws_iam_role_policy", "execution_secret_policy"),
+		"aws_iam_role_policy." + resourceName(t, base, "aws_iam_role_policy", "execution_pull_policy"),
 	} {
 		if !slices.Contains(deps, want) {
 			t.Errorf("depends_on = %v, want it to contain %s", deps, want)
@@ -386,7 +403,9 @@ func TestServiceDependsOn(t *testing.T) {
 	}
 }
 
-func TestAutoscaling(t *testing.T) {
+func TestECSAutoscaling(t *testing.T) {
+	v := ecsStacks()
+	base, scaled := v.base, v.scaled
 	t.Run("off", func(t *testing.T) {
 		if n := base.Count("aws_appautoscaling_target") + base.Count("aws_appautoscaling_policy"); n != 0 {
 			t.Errorf("%d autoscaling resources without autoscaling", n)
@@ -434,7 +453,7 @@ func TestAutoscaling(t *testing.T) {
 				t.Errorf("%s scales in (disable_scale_in = %v); it would cut live sessions", n, cfg["disable_scale_in"])
 			}
 		}
-		svc := s.Resource(t, "aws_ecs_service", name(t, s, "aws_ecs_service", "ecs_service"))
+		svc := s.Resource(t, "aws_ecs_service", resourceName(t, s, "aws_ecs_service", "ecs_service"))
 		lc, _ := svc["lifecycle"].(map[string]any)
 		if got := testutil.Strings(lc["ignore_changes"]); !slices.Equal(got, []string{"desired_count"}) {
 			t.Errorf("service lifecycle.ignore_changes = %v, want [desired_count]", got)
@@ -442,22 +461,8 @@ func TestAutoscaling(t *testing.T) {
 	})
 }
 
-// statements returns every statement of every policy document whose name
-// contains part.
-func statements(s *testutil.Synthesized, part string) []map[string]any {
-	var out []map[string]any
-	for n, doc := range s.DataSources("aws_iam_policy_document") {
-		if !strings.Contains(n, part) {
-			continue
-		}
-		for _, st := range doc["statement"].([]any) {
-			out = append(out, st.(map[string]any))
-		}
-	}
-	return out
-}
-
-func TestExecutionRole(t *testing.T) {
+func TestECSExecutionRole(t *testing.T) {
+	base := ecsStacks().base
 	s := base
 	testutil.AssertResource(t, s, "aws_iam_role", map[string]any{"name": "proj-test-ecs-execution"})
 	if n := s.Count("aws_iam_role_policy_attachment"); n != 0 {
@@ -465,9 +470,9 @@ func TestExecutionRole(t *testing.T) {
 	}
 	testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
 		"role":   s.Ref("aws_iam_role", "execution_role", "id"),
-		"policy": "${data.aws_iam_policy_document." + dataName(t, s, "execution_secret_policy_document") + ".json}",
+		"policy": "${data.aws_iam_policy_document." + dataName(t, s, "aws_iam_policy_document", "execution_secret_policy_document") + ".json}",
 	})
-	sts := statements(s, "execution_secret_policy_document")
+	sts := policyStatements(t, s, "execution_secret_policy_document")
 	arn := s.Ref("aws_secretsmanager_secret", "secret", "arn")
 	if len(sts) != 1 || !slices.Equal(testutil.Strings(sts[0]["actions"]), []string{"secretsmanager:GetSecretValue"}) ||
 		!slices.Equal(testutil.Strings(sts[0]["resources"]), []string{arn}) {
@@ -481,10 +486,12 @@ func TestExecutionRole(t *testing.T) {
 	}
 }
 
-// TestExecutionPullPolicy: the execution role pulls from the image's own
+// TestECSExecutionPullPolicy: the execution role pulls from the image's own
 // repository only and writes to the service's log group only; with an image
 // outside ECR it gets no ECR permission at all.
-func TestExecutionPullPolicy(t *testing.T) {
+func TestECSExecutionPullPolicy(t *testing.T) {
+	v := ecsStacks()
+	base, spot := v.base, v.spot
 	logs := []string{"logs:CreateLogStream", "logs:PutLogEvents"}
 	pull := []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
 	for _, tt := range []struct {
@@ -505,10 +512,10 @@ func TestExecutionPullPolicy(t *testing.T) {
 			s := tt.s
 			testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
 				"name": "pull-image-write-logs", "role": s.Ref("aws_iam_role", "execution_role", "id"),
-				"policy": "${data.aws_iam_policy_document." + dataName(t, s, "execution_pull_policy_document") + ".json}",
+				"policy": "${data.aws_iam_policy_document." + dataName(t, s, "aws_iam_policy_document", "execution_pull_policy_document") + ".json}",
 			})
 			got := map[string]string{}
-			for _, st := range statements(s, "execution_pull_policy_document") {
+			for _, st := range policyStatements(t, s, "execution_pull_policy_document") {
 				got[fmt.Sprint(st["sid"])] = fmt.Sprint(testutil.Strings(st["actions"]), " on ", testutil.Strings(st["resources"]))
 			}
 			if !maps.Equal(got, tt.want) {
@@ -523,7 +530,9 @@ func logResources(s *testutil.Synthesized) []string {
 	return []string{arn, arn + ":*"}
 }
 
-func TestTaskRole(t *testing.T) {
+func TestECSTaskRole(t *testing.T) {
+	v := ecsStacks()
+	base, scaled := v.base, v.scaled
 	ssm := []string{
 		"ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
 		"ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
@@ -538,10 +547,10 @@ func TestTaskRole(t *testing.T) {
 			testutil.AssertResource(t, s, "aws_iam_role", map[string]any{"name": "proj-test-ecs-task"})
 			testutil.AssertResource(t, s, "aws_iam_role_policy", map[string]any{
 				"name": "read-anthropic-key", "role": s.Ref("aws_iam_role", "task_role", "id"),
-				"policy": "${data.aws_iam_policy_document." + dataName(t, s, "secret_read_policy") + ".json}",
+				"policy": "${data.aws_iam_policy_document." + dataName(t, s, "aws_iam_policy_document", "secret_read_policy") + ".json}",
 			})
 			var got []string
-			for _, st := range statements(s, "") {
+			for _, st := range policyStatements(t, s, "") {
 				for _, a := range testutil.Strings(st["actions"]) {
 					if strings.HasPrefix(a, "ssmmessages:") {
 						got = append(got, a)
@@ -564,14 +573,15 @@ func TestTaskRole(t *testing.T) {
 	}
 }
 
-// TestTrustPolicies: both roles trust ECS tasks of the stack's own account
+// TestECSTrustPolicies: both roles trust ECS tasks of the stack's own account
 // (read from the log group's ARN, no plan-time lookup) and region only.
-func TestTrustPolicies(t *testing.T) {
-	trust := "${data.aws_iam_policy_document." + dataName(t, base, "ecs_tasks_assume_role") + ".json}"
+func TestECSTrustPolicies(t *testing.T) {
+	base := ecsStacks().base
+	trust := "${data.aws_iam_policy_document." + dataName(t, base, "aws_iam_policy_document", "ecs_tasks_assume_role") + ".json}"
 	for _, role := range []string{"proj-test-ecs-execution", "proj-test-ecs-task"} {
 		testutil.AssertResource(t, base, "aws_iam_role", map[string]any{"name": role, "assume_role_policy": trust})
 	}
-	sts := statements(base, "ecs_tasks_assume_role")
+	sts := policyStatements(t, base, "ecs_tasks_assume_role")
 	if len(sts) != 1 || !slices.Equal(testutil.Strings(sts[0]["actions"]), []string{"sts:AssumeRole"}) {
 		t.Fatalf("trust statements = %v, want one sts:AssumeRole", sts)
 	}
@@ -588,9 +598,11 @@ func TestTrustPolicies(t *testing.T) {
 
 // Only the ECS Exec and ECR login statements may name "*" (neither
 // ssmmessages channels nor the registry token have resource types); no statement anywhere may use a wildcard action.
-func TestNoWildcards(t *testing.T) {
+func TestECSNoWildcards(t *testing.T) {
+	v := ecsStacks()
+	base, scaled, spot := v.base, v.scaled, v.spot
 	for _, s := range []*testutil.Synthesized{base, scaled, spot} {
-		for _, st := range statements(s, "") {
+		for _, st := range policyStatements(t, s, "") {
 			for _, a := range testutil.Strings(st["actions"]) {
 				if a == "*" || strings.HasSuffix(a, ":*") {
 					t.Errorf("wildcard action %s in %v", a, st)
@@ -603,7 +615,8 @@ func TestNoWildcards(t *testing.T) {
 	}
 }
 
-func TestOutputs(t *testing.T) {
+func TestECSOutputs(t *testing.T) {
+	base := ecsStacks().base
 	s := base
 	want := map[string]string{
 		"cluster_name":        s.Ref("aws_ecs_cluster", "cluster", "name"),
@@ -628,10 +641,12 @@ func lifecycleIgnores(res map[string]any) []string {
 	return testutil.Strings(lc["ignore_changes"])
 }
 
-func TestSchedule(t *testing.T) {
+func TestECSSchedule(t *testing.T) {
+	v := ecsStacks()
+	base, scaled, scheduled, spot := v.base, v.scaled, v.scheduled, v.spot
 	t.Run("without autoscaling", func(t *testing.T) {
 		s := scheduled
-		target := s.Resource(t, "aws_appautoscaling_target", name(t, s, "aws_appautoscaling_target", "autoscaling_target"))
+		target := s.Resource(t, "aws_appautoscaling_target", resourceName(t, s, "aws_appautoscaling_target", "autoscaling_target"))
 		testutil.AssertResource(t, s, "aws_appautoscaling_target", map[string]any{
 			"resource_id":        "service/" + s.Ref("aws_ecs_cluster", "cluster", "name") + "/" + s.Ref("aws_ecs_service", "ecs_service", "name"),
 			"scalable_dimension": "ecs:service:DesiredCount", "min_capacity": 1, "max_capacity": 1,
@@ -657,11 +672,11 @@ func TestSchedule(t *testing.T) {
 			t.Errorf("%d scheduled actions, want 2", n)
 		}
 		// One change at a time to the target: the stop action waits for the start action.
-		stop := s.Resource(t, "aws_appautoscaling_scheduled_action", name(t, s, "aws_appautoscaling_scheduled_action", "schedule_stop"))
-		if got, want := testutil.Strings(stop["depends_on"]), []string{"aws_appautoscaling_scheduled_action." + name(t, s, "aws_appautoscaling_scheduled_action", "schedule_start")}; !slices.Equal(got, want) {
+		stop := s.Resource(t, "aws_appautoscaling_scheduled_action", resourceName(t, s, "aws_appautoscaling_scheduled_action", "schedule_stop"))
+		if got, want := testutil.Strings(stop["depends_on"]), []string{"aws_appautoscaling_scheduled_action." + resourceName(t, s, "aws_appautoscaling_scheduled_action", "schedule_start")}; !slices.Equal(got, want) {
 			t.Errorf("stop action depends_on = %v, want %v", got, want)
 		}
-		svc := s.Resource(t, "aws_ecs_service", name(t, s, "aws_ecs_service", "ecs_service"))
+		svc := s.Resource(t, "aws_ecs_service", resourceName(t, s, "aws_ecs_service", "ecs_service"))
 		if got := lifecycleIgnores(svc); !slices.Equal(got, []string{"desired_count"}) {
 			t.Errorf("service lifecycle.ignore_changes = %v, want [desired_count]: an apply must not wake the service", got)
 		}
@@ -676,7 +691,7 @@ func TestSchedule(t *testing.T) {
 			"name": "proj-test-bridge-office-hours-stop", "schedule": "cron(0 22 ? * MON,SAT *)",
 			"scalable_target_action": map[string]any{"min_capacity": "0", "max_capacity": "0"},
 		})
-		start := s.Resource(t, "aws_appautoscaling_scheduled_action", name(t, s, "aws_appautoscaling_scheduled_action", "schedule_start"))
+		start := s.Resource(t, "aws_appautoscaling_scheduled_action", resourceName(t, s, "aws_appautoscaling_scheduled_action", "schedule_start"))
 		if got := testutil.Strings(start["depends_on"]); len(got) != 2 || !strings.HasPrefix(got[0], "aws_appautoscaling_policy.") {
 			t.Errorf("start action depends_on = %v, want the two scaling policies", got)
 		}
@@ -692,7 +707,7 @@ func TestSchedule(t *testing.T) {
 	})
 }
 
-func TestCronAt(t *testing.T) {
+func TestECSCronAt(t *testing.T) {
 	for _, tt := range []struct {
 		hour int
 		days []string
@@ -708,7 +723,7 @@ func TestCronAt(t *testing.T) {
 	}
 }
 
-func TestHoursPerWeek(t *testing.T) {
+func TestECSHoursPerWeek(t *testing.T) {
 	for _, tt := range []struct {
 		s    ecs.Schedule
 		want int
@@ -723,7 +738,7 @@ func TestHoursPerWeek(t *testing.T) {
 	}
 }
 
-func TestNewPanicsOnMisuse(t *testing.T) {
+func TestECSNewPanicsOnMisuse(t *testing.T) {
 	tests := []struct {
 		name string
 		p    ecs.Props
@@ -744,7 +759,7 @@ func TestNewPanicsOnMisuse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.fill {
-				fill(&tt.p)
+				fillECSProps(&tt.p)
 			}
 			defer func() {
 				r := recover()
@@ -760,35 +775,12 @@ func TestNewPanicsOnMisuse(t *testing.T) {
 	}
 }
 
-// fill sets every required prop to a placeholder.
-func fill(p *ecs.Props) {
+// fillECSProps sets every required prop to a placeholder.
+func fillECSProps(p *ecs.Props) {
 	x := jsii.String("x")
 	p.NamePrefix, p.Region, p.Image = "p", "us-east-1", x
 	p.SecretArn, p.SecretValueFrom, p.SecretReadPolicyJSON = x, x, x
 	p.SubnetIDs, p.SecurityGroupID, p.TargetGroupArn = &[]*string{x}, x, x
-}
-
-// name returns the Terraform name of the one resource of the type whose
-// name contains part.
-func name(t *testing.T, s *testutil.Synthesized, typ, part string) string {
-	t.Helper()
-	ref := s.Ref(typ, part, "x")
-	return strings.TrimSuffix(strings.TrimPrefix(ref, "${"+typ+"."), ".x}")
-}
-
-// dataName returns the Terraform name of the one policy document whose name contains part.
-func dataName(t *testing.T, s *testutil.Synthesized, part string) string {
-	t.Helper()
-	var found []string
-	for n := range s.DataSources("aws_iam_policy_document") {
-		if strings.Contains(n, part) {
-			found = append(found, n)
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("policy documents named like %s: %v", part, found)
-	}
-	return found[0]
 }
 
 // healthCheckProblems says where the container health check of c differs
@@ -816,8 +808,9 @@ func healthCheckProblems(c container, startPeriod int) []string {
 	return out
 }
 
-// TestHealthCheckProblemsCatches is the failing twin of healthCheckProblems.
-func TestHealthCheckProblemsCatches(t *testing.T) {
+// TestECSHealthCheckProblemsCatches is the failing twin of healthCheckProblems.
+func TestECSHealthCheckProblemsCatches(t *testing.T) {
+	base := ecsStacks().base
 	_, good := taskDefinition(t, base)
 	curl := good
 	hc := *good.HealthCheck
@@ -833,10 +826,11 @@ func TestHealthCheckProblemsCatches(t *testing.T) {
 	}
 }
 
-// TestHealthCheckCommandRuns runs the container's health check command
+// TestECSHealthCheckCommandRuns runs the container's health check command
 // with the node on this machine against a local server: exit 0 on a 200
 // from /health, 1 on a 503 and 1 when nothing listens.
-func TestHealthCheckCommandRuns(t *testing.T) {
+func TestECSHealthCheckCommandRuns(t *testing.T) {
+	base := ecsStacks().base
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Fatal("node is not on the PATH (the jsii runtime needs it too)")

@@ -1,4 +1,4 @@
-package waf_test
+package modules_test
 
 import (
 	"encoding/json"
@@ -13,24 +13,24 @@ import (
 	"github.com/n8n-builder/infra/modules/waf"
 )
 
-// Two variants, synthesized once: open (defaults, a us-east-1 stack) and
+// wafVariants are two stacks: open (defaults, a us-east-1 stack) and
 // restricted (an allow-list, a callback allow-list and a lower limit, in a
 // eu-west-1 stack with an aliased us-east-1 provider).
-var open, restricted *testutil.Synthesized
+type wafVariants struct{ open, restricted *testutil.Synthesized }
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		open = synth("us-east-1", false, waf.Props{NamePrefix: "proj-dev"})
-		restricted = synth("eu-west-1", true, waf.Props{
+var wafStacks = synthOnce(func() wafVariants {
+	return wafVariants{
+		open: wafSynth("us-east-1", false, waf.Props{NamePrefix: "proj-dev"}),
+		restricted: wafSynth("eu-west-1", true, waf.Props{
 			NamePrefix:           "proj-prod",
 			RateLimitPer5Min:     500,
 			AllowedCidrs:         []string{"203.0.113.0/24", "198.51.100.7/32"},
 			CallbackAllowedCidrs: []string{"192.0.2.10/32"},
-		})
-	})
-}
+		}),
+	}
+})
 
-func synth(region string, global bool, p waf.Props) *testutil.Synthesized {
+func wafSynth(region string, global bool, p waf.Props) *testutil.Synthesized {
 	stack := testutil.NewStackIn(region)
 	if global {
 		p.Provider = provider.NewAwsProvider(stack, jsii.String("aws_global"), &provider.AwsProviderConfig{
@@ -72,7 +72,8 @@ func rules(t *testing.T, s *testutil.Synthesized) []rule {
 	return out
 }
 
-func TestWebACL(t *testing.T) {
+func TestWAFWebACL(t *testing.T) {
+	open := wafStacks().open
 	testutil.AssertResource(t, open, "aws_wafv2_web_acl", map[string]any{
 		"name": "proj-dev-cloudfront", "scope": "CLOUDFRONT",
 		"default_action":    map[string]any{"allow": map[string]any{}},
@@ -81,7 +82,9 @@ func TestWebACL(t *testing.T) {
 	testutil.RefuteResource(t, open, "aws_wafv2_web_acl", map[string]any{"scope": "REGIONAL"})
 }
 
-func TestRules(t *testing.T) {
+func TestWAFRules(t *testing.T) {
+	v := wafStacks()
+	open, restricted := v.open, v.restricted
 	tests := []struct {
 		name string
 		s    *testutil.Synthesized
@@ -117,7 +120,9 @@ func TestRules(t *testing.T) {
 }
 
 // Fixed priorities: the allow-list's presence does not renumber the others.
-func TestPrioritiesStable(t *testing.T) {
+func TestWAFPrioritiesStable(t *testing.T) {
+	v := wafStacks()
+	open, restricted := v.open, v.restricted
 	prio := func(s *testutil.Synthesized) map[string]int {
 		out := map[string]int{}
 		for _, r := range rules(t, s) {
@@ -133,7 +138,8 @@ func TestPrioritiesStable(t *testing.T) {
 	}
 }
 
-func byName(t *testing.T, s *testutil.Synthesized, name string) rule {
+// ruleNamed returns the web ACL's rule called name.
+func ruleNamed(t *testing.T, s *testutil.Synthesized, name string) rule {
 	t.Helper()
 	for _, r := range rules(t, s) {
 		if r.Name == name {
@@ -144,8 +150,8 @@ func byName(t *testing.T, s *testutil.Synthesized, name string) rule {
 	return rule{}
 }
 
-// statement decodes a rule's statement of the given kind into v.
-func statement(t *testing.T, r rule, kind string, v any) {
+// ruleStatement decodes a rule's statement of the given kind into v.
+func ruleStatement(t *testing.T, r rule, kind string, v any) {
 	t.Helper()
 	raw, ok := r.Statement[kind]
 	if !ok {
@@ -156,17 +162,19 @@ func statement(t *testing.T, r rule, kind string, v any) {
 	}
 }
 
-func TestRateLimit(t *testing.T) {
+func TestWAFRateLimit(t *testing.T) {
+	v := wafStacks()
+	open, restricted := v.open, v.restricted
 	for _, tt := range []struct {
 		s    *testutil.Synthesized
 		want int
 	}{{open, 1000}, {restricted, 500}} {
-		r := byName(t, tt.s, waf.RuleRateLimit)
+		r := ruleNamed(t, tt.s, waf.RuleRateLimit)
 		var rb struct {
 			Limit            int    `json:"limit"`
 			AggregateKeyType string `json:"aggregate_key_type"`
 		}
-		statement(t, r, "rate_based_statement", &rb)
+		ruleStatement(t, r, "rate_based_statement", &rb)
 		if rb.Limit != tt.want || rb.AggregateKeyType != "IP" {
 			t.Errorf("rate_based_statement = %+v, want limit %d per IP", rb, tt.want)
 		}
@@ -176,7 +184,9 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-func TestAllowList(t *testing.T) {
+func TestWAFAllowList(t *testing.T) {
+	v := wafStacks()
+	open, restricted := v.open, v.restricted
 	if n := open.Count("aws_wafv2_ip_set"); n != 0 {
 		t.Errorf("open: %d IP sets, want none", n)
 	}
@@ -184,7 +194,7 @@ func TestAllowList(t *testing.T) {
 		"name": "proj-prod-allowed-clients", "scope": "CLOUDFRONT", "ip_address_version": "IPV4",
 		"addresses": []any{"198.51.100.7/32", "203.0.113.0/24"}, "provider": "aws.global",
 	})
-	r := byName(t, restricted, waf.RuleAllowList)
+	r := ruleNamed(t, restricted, waf.RuleAllowList)
 	if _, ok := r.Action["block"]; !ok {
 		t.Errorf("action = %v, want block", r.Action)
 	}
@@ -196,7 +206,7 @@ func TestAllowList(t *testing.T) {
 			} `json:"or_statement"`
 		} `json:"statement"`
 	}
-	statement(t, r, "not_statement", &not)
+	ruleStatement(t, r, "not_statement", &not)
 	allowed, callback := restricted.Ref("aws_wafv2_ip_set", "allowed_clients", "arn"), restricted.Ref("aws_wafv2_ip_set", "callback_clients", "arn")
 	want := []string{
 		`{"ip_set_reference_statement":{"arn":"` + allowed + `"}}`,
@@ -226,18 +236,20 @@ func compactAll(t *testing.T, raw []json.RawMessage) []string {
 	return out
 }
 
-// TestBodySizeOnlyOnCallbackPath: the common rule set only counts oversized
+// TestWAFBodySizeOnlyOnCallbackPath: the common rule set only counts oversized
 // bodies; this rule blocks them everywhere but the callback path.
-func TestBodySizeOnlyOnCallbackPath(t *testing.T) {
+func TestWAFBodySizeOnlyOnCallbackPath(t *testing.T) {
+	v := wafStacks()
+	open, restricted := v.open, v.restricted
 	for name, s := range map[string]*testutil.Synthesized{"open": open, "restricted": restricted} {
-		r := byName(t, s, waf.RuleBodySize)
+		r := ruleNamed(t, s, waf.RuleBodySize)
 		if _, ok := r.Action["block"]; !ok {
 			t.Errorf("%s: action = %v, want block", name, r.Action)
 		}
 		var and struct {
 			Statement []json.RawMessage `json:"statement"`
 		}
-		statement(t, r, "and_statement", &and)
+		ruleStatement(t, r, "and_statement", &and)
 		want := []string{
 			`{"label_match_statement":{"key":"` + waf.BodySizeLabel + `","scope":"LABEL"}}`,
 			`{"not_statement":{"statement":` + callbackPath + `}}`,
@@ -248,21 +260,23 @@ func TestBodySizeOnlyOnCallbackPath(t *testing.T) {
 	}
 }
 
-// TestCallbackGuard: with a callback allow-list, anyone else calling the path
+// TestWAFCallbackGuard: with a callback allow-list, anyone else calling the path
 // is blocked; without one there is no guard and no set (the failing twin).
-func TestCallbackGuard(t *testing.T) {
+func TestWAFCallbackGuard(t *testing.T) {
+	v := wafStacks()
+	open, restricted := v.open, v.restricted
 	testutil.AssertResource(t, restricted, "aws_wafv2_ip_set", map[string]any{
 		"name": "proj-prod-callback-clients", "scope": "CLOUDFRONT", "ip_address_version": "IPV4",
 		"addresses": []any{"192.0.2.10/32"}, "provider": "aws.global",
 	})
-	r := byName(t, restricted, waf.RuleCallbackGuard)
+	r := ruleNamed(t, restricted, waf.RuleCallbackGuard)
 	if _, ok := r.Action["block"]; !ok {
 		t.Errorf("action = %v, want block", r.Action)
 	}
 	var and struct {
 		Statement []json.RawMessage `json:"statement"`
 	}
-	statement(t, r, "and_statement", &and)
+	ruleStatement(t, r, "and_statement", &and)
 	want := []string{callbackPath, `{"not_statement":{"statement":{"ip_set_reference_statement":{"arn":"` + restricted.Ref("aws_wafv2_ip_set", "callback_clients", "arn") + `"}}}}`}
 	if got := compactAll(t, and.Statement); !reflect.DeepEqual(got, want) {
 		t.Errorf("guard blocks\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -275,7 +289,8 @@ func TestCallbackGuard(t *testing.T) {
 	testutil.RefuteResource(t, open, "aws_wafv2_ip_set", map[string]any{"name": "proj-dev-callback-clients"})
 }
 
-func TestManagedRuleGroups(t *testing.T) {
+func TestWAFManagedRuleGroups(t *testing.T) {
+	open := wafStacks().open
 	type override struct {
 		Name        string         `json:"name"`
 		ActionToUse map[string]any `json:"action_to_use"`
@@ -295,12 +310,12 @@ func TestManagedRuleGroups(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
-			r := byName(t, open, tt.rule)
+			r := ruleNamed(t, open, tt.rule)
 			if _, ok := r.OverrideAction["none"]; !ok {
 				t.Errorf("override_action = %v, want none (the group's own actions)", r.OverrideAction)
 			}
 			var g group
-			statement(t, r, "managed_rule_group_statement", &g)
+			ruleStatement(t, r, "managed_rule_group_statement", &g)
 			if g.VendorName != "AWS" || g.Name != tt.group || !reflect.DeepEqual(g.Overrides, tt.want) {
 				t.Errorf("got %+v, want AWS %s with overrides %+v", g, tt.group, tt.want)
 			}
@@ -308,7 +323,9 @@ func TestManagedRuleGroups(t *testing.T) {
 	}
 }
 
-func TestProvider(t *testing.T) {
+func TestWAFProvider(t *testing.T) {
+	v := wafStacks()
+	open, restricted := v.open, v.restricted
 	testutil.AssertResource(t, restricted, "aws_wafv2_web_acl", map[string]any{"provider": "aws.global"})
 	for name, acl := range open.Resources("aws_wafv2_web_acl") {
 		if p, ok := acl["provider"]; ok {
@@ -317,9 +334,11 @@ func TestProvider(t *testing.T) {
 	}
 }
 
-// TestPlan proves the untyped rule statements match the provider's schema.
-func TestPlan(t *testing.T) {
+// TestWAFPlan proves the untyped rule statements match the provider's schema.
+func TestWAFPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
+	restricted := wafStacks().restricted
+	t.Parallel() // no jsii call from here on (see synthMu)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(restricted.JSON)))
 	got := testutil.CountByType(plan)
 	for typ, want := range map[string]int{"aws_wafv2_web_acl": 1, "aws_wafv2_ip_set": 2} {

@@ -1,4 +1,4 @@
-package iampolicy_test
+package modules_test
 
 import (
 	"fmt"
@@ -11,41 +11,24 @@ import (
 	"github.com/n8n-builder/infra/modules/iampolicy"
 )
 
-var docs *testutil.Synthesized
+// iampolicyStack holds three policy documents: "full" (every field of a
+// statement), "trust" and "account_only" (trust policies).
+var iampolicyStack = synthOnce(func() *testutil.Synthesized {
+	stack := testutil.NewStack()
+	iampolicy.New(stack, "full", iampolicy.Statement{
+		Sid:        "ReadObjects",
+		Actions:    []string{"s3:GetObject"},
+		Resources:  []string{"arn:aws:s3:::bucket/*"},
+		Principals: map[string][]string{"Service": {"cloudfront.amazonaws.com"}, "AWS": {"arn:aws:iam::123456789012:root"}},
+		Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "AWS:SourceArn", Values: []string{"arn:aws:cloudfront::123456789012:distribution/E1"}}},
+	}, iampolicy.Statement{Effect: "Deny", Actions: []string{"s3:*"}, Resources: []string{"*"}})
+	iampolicy.AssumeRole(stack, "trust", "ecs-tasks.amazonaws.com", "123456789012", "arn:aws:ecs:us-east-1:123456789012:*")
+	iampolicy.AssumeRole(stack, "account_only", "vpc-flow-logs.amazonaws.com", iampolicy.AccountOf(jsii.String("arn:aws:logs:eu-west-1:210987654321:log-group:x")), "")
+	return testutil.Synth(stack)
+})
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		stack := testutil.NewStack()
-		iampolicy.New(stack, "full", iampolicy.Statement{
-			Sid:        "ReadObjects",
-			Actions:    []string{"s3:GetObject"},
-			Resources:  []string{"arn:aws:s3:::bucket/*"},
-			Principals: map[string][]string{"Service": {"cloudfront.amazonaws.com"}, "AWS": {"arn:aws:iam::123456789012:root"}},
-			Conditions: []iampolicy.Condition{{Test: "StringEquals", Variable: "AWS:SourceArn", Values: []string{"arn:aws:cloudfront::123456789012:distribution/E1"}}},
-		}, iampolicy.Statement{Effect: "Deny", Actions: []string{"s3:*"}, Resources: []string{"*"}})
-		iampolicy.AssumeRole(stack, "trust", "ecs-tasks.amazonaws.com", "123456789012", "arn:aws:ecs:us-east-1:123456789012:*")
-		iampolicy.AssumeRole(stack, "account_only", "vpc-flow-logs.amazonaws.com", iampolicy.AccountOf(jsii.String("arn:aws:logs:eu-west-1:210987654321:log-group:x")), "")
-		docs = testutil.Synth(stack)
-	})
-}
-
-func statements(t *testing.T, part string) []map[string]any {
-	t.Helper()
-	for name, d := range docs.DataSources("aws_iam_policy_document") {
-		if strings.HasPrefix(name, part) {
-			var out []map[string]any
-			for _, s := range d["statement"].([]any) {
-				out = append(out, s.(map[string]any))
-			}
-			return out
-		}
-	}
-	t.Fatalf("no policy document %s", part)
-	return nil
-}
-
-func TestStatement(t *testing.T) {
-	st := statements(t, "full")
+func TestIAMPolicyStatement(t *testing.T) {
+	st := policyStatements(t, iampolicyStack(), "full")
 	if len(st) != 2 {
 		t.Fatalf("%d statements, want 2", len(st))
 	}
@@ -64,7 +47,7 @@ func TestStatement(t *testing.T) {
 	}
 }
 
-func TestAssumeRole(t *testing.T) {
+func TestIAMPolicyAssumeRole(t *testing.T) {
 	for _, tt := range []struct{ doc, want string }{
 		{"trust", "[map[actions:[sts:AssumeRole] condition:[" +
 			"map[test:StringEquals values:[123456789012] variable:aws:SourceAccount] " +
@@ -76,14 +59,14 @@ func TestAssumeRole(t *testing.T) {
 			`map[test:StringEquals values:[${element(split(":", "arn:aws:logs:eu-west-1:210987654321:log-group:x"), 4)}] variable:aws:SourceAccount]] ` +
 			"effect:Allow principals:[map[identifiers:[vpc-flow-logs.amazonaws.com] type:Service]]]]"},
 	} {
-		if got := fmt.Sprint(statements(t, tt.doc)); got != tt.want {
+		if got := fmt.Sprint(policyStatements(t, iampolicyStack(), tt.doc)); got != tt.want {
 			t.Errorf("%s trust policy =\n %s\nwant\n %s", tt.doc, got, tt.want)
 		}
 	}
 }
 
-// TestAssumeRoleNeedsAccount: a trust policy without the account is misuse.
-func TestAssumeRoleNeedsAccount(t *testing.T) {
+// TestIAMPolicyAssumeRoleNeedsAccount: a trust policy without the account is misuse.
+func TestIAMPolicyAssumeRoleNeedsAccount(t *testing.T) {
 	defer func() {
 		if msg, _ := recover().(string); !strings.Contains(msg, "aws:SourceAccount") {
 			t.Errorf("panic = %q, want one naming aws:SourceAccount", msg)

@@ -1,4 +1,4 @@
-package ecr_test
+package modules_test
 
 import (
 	"testing"
@@ -7,25 +7,27 @@ import (
 	"github.com/n8n-builder/infra/modules/ecr"
 )
 
-// Two variants, synthesized once: a dev-like repository (mutable tags,
-// force_delete, default lifecycle numbers) and a prod-like one (immutable,
-// kept on destroy, custom numbers).
-var dev, prod *testutil.Synthesized
+// ecrVariants are a dev-like repository (mutable tags, force_delete, default
+// lifecycle numbers) and a prod-like one (immutable, kept on destroy, custom
+// numbers).
+type ecrVariants struct{ dev, prod *testutil.Synthesized }
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		dev = synth(ecr.Props{Name: "proj-dev-bridge", ForceDelete: true})
-		prod = synth(ecr.Props{Name: "proj-prod-bridge", ImmutableTags: true, UntaggedExpiryDays: 3, KeepTaggedImages: 50})
-	})
-}
+var ecrStacks = synthOnce(func() ecrVariants {
+	return ecrVariants{
+		dev:  ecrSynth(ecr.Props{Name: "proj-dev-bridge", ForceDelete: true}),
+		prod: ecrSynth(ecr.Props{Name: "proj-prod-bridge", ImmutableTags: true, UntaggedExpiryDays: 3, KeepTaggedImages: 50}),
+	}
+})
 
-func synth(p ecr.Props) *testutil.Synthesized {
+func ecrSynth(p ecr.Props) *testutil.Synthesized {
 	stack := testutil.NewStack()
 	ecr.New(stack, "ecr", p)
 	return testutil.Synth(stack)
 }
 
-func TestRepositoryVariants(t *testing.T) {
+func TestECRRepositoryVariants(t *testing.T) {
+	v := ecrStacks()
+	dev, prod := v.dev, v.prod
 	tests := []struct {
 		name      string
 		s         *testutil.Synthesized
@@ -53,9 +55,9 @@ func TestRepositoryVariants(t *testing.T) {
 	}
 }
 
-// policy mirrors the lifecycle policy JSON with every field, so a stray or
+// lifecyclePolicy mirrors the lifecycle policy JSON with every field, so a stray or
 // missing field shows up in the comparison.
-type policy struct {
+type lifecyclePolicy struct {
 	Rules []struct {
 		RulePriority int    `json:"rulePriority"`
 		Description  string `json:"description"`
@@ -73,7 +75,9 @@ type policy struct {
 	} `json:"rules"`
 }
 
-func TestLifecyclePolicy(t *testing.T) {
+func TestECRLifecyclePolicy(t *testing.T) {
+	v := ecrStacks()
+	dev, prod := v.dev, v.prod
 	tests := []struct {
 		name                 string
 		s                    *testutil.Synthesized
@@ -89,7 +93,7 @@ func TestLifecyclePolicy(t *testing.T) {
 				if got, want := r["repository"], tt.s.Ref("aws_ecr_repository", "repository", "name"); got != want {
 					t.Errorf("repository = %v, want %v", got, want)
 				}
-				var p policy
+				var p lifecyclePolicy
 				testutil.Decode(t, r["policy"], &p)
 				if len(p.Rules) != 2 {
 					t.Fatalf("%d rules, want 2: %+v", len(p.Rules), p)
@@ -112,7 +116,7 @@ func TestLifecyclePolicy(t *testing.T) {
 	}
 }
 
-func TestNewPanicsWithoutName(t *testing.T) {
+func TestECRNewPanicsWithoutName(t *testing.T) {
 	defer func() {
 		if recover() == nil {
 			t.Error("New with an empty Name did not panic")
@@ -121,7 +125,7 @@ func TestNewPanicsWithoutName(t *testing.T) {
 	ecr.New(testutil.NewStack(), "ecr", ecr.Props{})
 }
 
-func TestRepositoryArnOf(t *testing.T) {
+func TestECRRepositoryArnOf(t *testing.T) {
 	for _, tt := range []struct{ image, want string }{
 		{"123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/bridge:1.2.3", "arn:aws:ecr:eu-west-1:123456789012:repository/team/bridge"},
 		{"123456789012.dkr.ecr.us-east-1.amazonaws.com/bridge@sha256:abc", "arn:aws:ecr:us-east-1:123456789012:repository/bridge"},

@@ -1,4 +1,4 @@
-package monitoring_test
+package modules_test
 
 import (
 	"encoding/json"
@@ -16,14 +16,14 @@ import (
 	"github.com/n8n-builder/infra/modules/monitoring"
 )
 
-// Two variants, synthesized once: home (us-east-1, no e-mails, no budget)
+// monitoringVariants are two stacks: home (us-east-1, no e-mails, no budget)
 // and away (eu-west-1 with a us-east-1 provider, e-mails, a budget).
-var home, away *testutil.Synthesized
+type monitoringVariants struct {
+	home, away *testutil.Synthesized
+	homeAlarms []string // the alarm names New returned for home
+}
 
-// homeAlarms are the alarm names New returned for home.
-var homeAlarms []string
-
-func props(region string) monitoring.Props {
+func monitoringProps(region string) monitoring.Props {
 	return monitoring.Props{
 		NamePrefix:            "proj-env",
 		Region:                region,
@@ -35,36 +35,29 @@ func props(region string) monitoring.Props {
 	}
 }
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		stack := testutil.NewStack()
-		homeAlarms = monitoring.New(stack, "monitoring", props("us-east-1")).AlarmNames
-		home = testutil.Synth(stack)
+var monitoringStacks = synthOnce(func() (v monitoringVariants) {
+	stack := testutil.NewStack()
+	v.homeAlarms = monitoring.New(stack, "monitoring", monitoringProps("us-east-1")).AlarmNames
+	v.home = testutil.Synth(stack)
 
-		stack = testutil.NewStackIn("eu-west-1")
-		p := props("eu-west-1")
-		p.GlobalProvider = provider.NewAwsProvider(stack, jsii.String("aws_us_east_1"), &provider.AwsProviderConfig{
-			Alias: jsii.String("us_east_1"), Region: jsii.String("us-east-1"),
-		})
-		p.Emails = []string{"oncall@example.com", "Lead@example.com", "oncall@example.com"}
-		p.MonthlyBudgetUsd = 300
-		p.KeyDeletionWindowDays = 7
-		monitoring.New(stack, "monitoring", p)
-		away = testutil.Synth(stack)
+	stack = testutil.NewStackIn("eu-west-1")
+	p := monitoringProps("eu-west-1")
+	p.GlobalProvider = provider.NewAwsProvider(stack, jsii.String("aws_us_east_1"), &provider.AwsProviderConfig{
+		Alias: jsii.String("us_east_1"), Region: jsii.String("us-east-1"),
 	})
-}
+	p.Emails = []string{"oncall@example.com", "Lead@example.com", "oncall@example.com"}
+	p.MonthlyBudgetUsd = 300
+	p.KeyDeletionWindowDays = 7
+	monitoring.New(stack, "monitoring", p)
+	v.away = testutil.Synth(stack)
+	return v
+})
 
-// resource returns the one resource of typ whose name contains part.
-func resource(t *testing.T, s *testutil.Synthesized, typ, part string) map[string]any {
-	t.Helper()
-	ref := s.Ref(typ, part, "x")
-	name := strings.TrimSuffix(strings.TrimPrefix(ref, "${"+typ+"."), ".x}")
-	return s.Resource(t, typ, name)
-}
-
-// TestTopicEncryptedWithOwnKey: the topic uses the module's customer key,
+// TestMonitoringTopicEncryptedWithOwnKey: the topic uses the module's customer key,
 // never the AWS managed alias/aws/sns, which CloudWatch cannot use.
-func TestTopicEncryptedWithOwnKey(t *testing.T) {
+func TestMonitoringTopicEncryptedWithOwnKey(t *testing.T) {
+	v := monitoringStacks()
+	home, away := v.home, v.away
 	for name, s := range map[string]*testutil.Synthesized{"home": home, "away": away} {
 		t.Run(name, func(t *testing.T) {
 			key := s.Ref("aws_kms_key", "monitoring_topic_key", "arn")
@@ -78,23 +71,9 @@ func TestTopicEncryptedWithOwnKey(t *testing.T) {
 	testutil.AssertResource(t, away, "aws_kms_key", map[string]any{"deletion_window_in_days": 7})
 }
 
-type statement struct {
-	Sid        string `json:"sid"`
-	Actions    []string
-	Resources  []string
-	Principals []struct {
-		Type        string
-		Identifiers []string
-	}
-	Condition []struct {
-		Test, Variable string
-		Values         []string
-	}
-}
-
-// statements returns the statements of the policy document a resource's
+// statementsOf returns the statements of the policy document a resource's
 // attribute refers to ("${data.aws_iam_policy_document.<name>.json}").
-func statements(t *testing.T, s *testutil.Synthesized, ref any) []statement {
+func statementsOf(t *testing.T, s *testutil.Synthesized, ref any) []policyStatement {
 	t.Helper()
 	name := strings.TrimSuffix(strings.TrimPrefix(fmt.Sprint(ref), "${data.aws_iam_policy_document."), ".json}")
 	doc, ok := s.DataSources("aws_iam_policy_document")[name]
@@ -102,7 +81,7 @@ func statements(t *testing.T, s *testutil.Synthesized, ref any) []statement {
 		t.Fatalf("%v is not a policy document of the stack", ref)
 	}
 	data, _ := json.Marshal(doc["statement"])
-	var out []statement
+	var out []policyStatement
 	if err := json.Unmarshal(data, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +89,7 @@ func statements(t *testing.T, s *testutil.Synthesized, ref any) []statement {
 }
 
 // grant finds the statement of principal (e.g. "cloudwatch.amazonaws.com").
-func grant(list []statement, principal string) *statement {
+func grant(list []policyStatement, principal string) *policyStatement {
 	for i, st := range list {
 		for _, p := range st.Principals {
 			if slices.Contains(p.Identifiers, principal) {
@@ -122,7 +101,7 @@ func grant(list []statement, principal string) *statement {
 }
 
 // conditionOn returns the values the statement's condition on variable allows.
-func conditionOn(st *statement, variable string) []string {
+func conditionOn(st *policyStatement, variable string) []string {
 	for _, c := range st.Condition {
 		if c.Variable == variable {
 			return c.Values
@@ -131,15 +110,17 @@ func conditionOn(st *statement, variable string) []string {
 	return nil
 }
 
-// TestKeyPolicyLetsAlarmsPublish: without kms:GenerateDataKey and
+// TestMonitoringKeyPolicyLetsAlarmsPublish: without kms:GenerateDataKey and
 // kms:Decrypt for cloudwatch.amazonaws.com on the key, alarms to an
 // encrypted topic are dropped. The grant is scoped to this account's alarms
 // of this environment.
-func TestKeyPolicyLetsAlarmsPublish(t *testing.T) {
+func TestMonitoringKeyPolicyLetsAlarmsPublish(t *testing.T) {
+	v := monitoringStacks()
+	home, away := v.home, v.away
 	for name, s := range map[string]*testutil.Synthesized{"home": home, "away": away} {
 		t.Run(name, func(t *testing.T) {
 			for policyName, policy := range s.Resources("aws_kms_key_policy") {
-				list := statements(t, s, policy["policy"])
+				list := statementsOf(t, s, policy["policy"])
 				cw := grant(list, "cloudwatch.amazonaws.com")
 				if cw == nil {
 					t.Fatalf("%s: no statement for cloudwatch.amazonaws.com: %+v", policyName, list)
@@ -165,16 +146,18 @@ func TestKeyPolicyLetsAlarmsPublish(t *testing.T) {
 	}
 }
 
-// TestTopicPolicy: CloudWatch alarms of this environment may publish; Budgets
+// TestMonitoringTopicPolicy: CloudWatch alarms of this environment may publish; Budgets
 // only where a budget exists.
-func TestTopicPolicy(t *testing.T) {
+func TestMonitoringTopicPolicy(t *testing.T) {
+	v := monitoringStacks()
+	home, away := v.home, v.away
 	for name, tt := range map[string]struct {
 		s      *testutil.Synthesized
 		budget bool
 	}{"home": {home, false}, "away": {away, true}} {
 		t.Run(name, func(t *testing.T) {
-			regional := resource(t, tt.s, "aws_sns_topic_policy", "monitoring_topic_policy")
-			list := statements(t, tt.s, regional["policy"])
+			regional := tt.s.Resource(t, "aws_sns_topic_policy", resourceName(t, tt.s, "aws_sns_topic_policy", "monitoring_topic_policy"))
+			list := statementsOf(t, tt.s, regional["policy"])
 			cw := grant(list, "cloudwatch.amazonaws.com")
 			if cw == nil || !slices.Equal(cw.Actions, []string{"sns:Publish"}) || !strings.Contains(fmt.Sprint(conditionOn(cw, "aws:SourceArn")), ":alarm:proj-env-*") {
 				t.Errorf("no sns:Publish for this environment's alarms: %+v", list)
@@ -204,10 +187,12 @@ func alarmTopic(t *testing.T, s *testutil.Synthesized, suffix string) (map[strin
 	return nil, ""
 }
 
-// TestAlarms: every alarm the issue asks for exists, watches the right
+// TestMonitoringAlarms: every alarm the issue asks for exists, watches the right
 // metric, and notifies the topic of its region; CloudFront's lives in
 // us-east-1.
-func TestAlarms(t *testing.T) {
+func TestMonitoringAlarms(t *testing.T) {
+	v := monitoringStacks()
+	home, away := v.home, v.away
 	want := map[string]map[string]any{
 		monitoring.AlarmNoHealthyTarget: {"namespace": "AWS/ApplicationELB", "metric_name": "HealthyHostCount", "comparison_operator": "LessThanThreshold", "threshold": 1, "treat_missing_data": "breaching",
 			"dimensions": map[string]any{"LoadBalancer": "app/proj-env-alb/0123", "TargetGroup": "targetgroup/proj-env-tg/4567"}},
@@ -252,10 +237,11 @@ func TestAlarms(t *testing.T) {
 	}
 }
 
-// TestAlarmsCatchesWrongTopic is the failing twin of alarmTopic's check in
-// TestAlarms: an alarm that notifies the regional topic although it should
+// TestMonitoringAlarmsCatchesWrongTopic is the failing twin of alarmTopic's check in
+// TestMonitoringAlarms: an alarm that notifies the regional topic although it should
 // notify the global one differs from what the test wants.
-func TestAlarmsCatchesWrongTopic(t *testing.T) {
+func TestMonitoringAlarmsCatchesWrongTopic(t *testing.T) {
+	away := monitoringStacks().away
 	_, topic := alarmTopic(t, away, monitoring.AlarmCloudFront5xx)
 	if topic == away.Ref("aws_sns_topic", "monitoring_topic", "arn") {
 		t.Fatal("the CloudFront alarm of eu-west-1 notifies the eu-west-1 topic, which an alarm in us-east-1 cannot")
@@ -266,9 +252,11 @@ func TestAlarmsCatchesWrongTopic(t *testing.T) {
 	}
 }
 
-// TestEmailSubscriptions: one subscription per distinct address and topic,
+// TestMonitoringEmailSubscriptions: one subscription per distinct address and topic,
 // keyed by the address; none without addresses.
-func TestEmailSubscriptions(t *testing.T) {
+func TestMonitoringEmailSubscriptions(t *testing.T) {
+	v := monitoringStacks()
+	home, away := v.home, v.away
 	if n := home.Count("aws_sns_topic_subscription"); n != 0 {
 		t.Errorf("home: %d subscriptions, want 0", n)
 	}
@@ -285,8 +273,10 @@ func TestEmailSubscriptions(t *testing.T) {
 	}
 }
 
-// TestBudget: only when asked for, notifying the regional topic.
-func TestBudget(t *testing.T) {
+// TestMonitoringBudget: only when asked for, notifying the regional topic.
+func TestMonitoringBudget(t *testing.T) {
+	v := monitoringStacks()
+	home, away := v.home, v.away
 	if n := home.Count("aws_budgets_budget"); n != 0 {
 		t.Errorf("home: %d budgets, want 0", n)
 	}
@@ -299,10 +289,11 @@ func TestBudget(t *testing.T) {
 	})
 }
 
-// TestDashboard: one graph per alarm signal; the CloudFront graph reads
+// TestMonitoringDashboard: one graph per alarm signal; the CloudFront graph reads
 // us-east-1; the alarm widget shows the regional alarms.
-func TestDashboard(t *testing.T) {
-	d := resource(t, away, "aws_cloudwatch_dashboard", "monitoring_dashboard")
+func TestMonitoringDashboard(t *testing.T) {
+	away := monitoringStacks().away
+	d := away.Resource(t, "aws_cloudwatch_dashboard", resourceName(t, away, "aws_cloudwatch_dashboard", "monitoring_dashboard"))
 	if d["dashboard_name"] != "proj-env-bridge" {
 		t.Errorf("dashboard_name = %v", d["dashboard_name"])
 	}
@@ -342,9 +333,9 @@ func TestDashboard(t *testing.T) {
 	}
 }
 
-// TestMisuse: the module refuses props the environments loader would never
+// TestMonitoringMisuse: the module refuses props the environments loader would never
 // produce, naming each problem.
-func TestMisuse(t *testing.T) {
+func TestMonitoringMisuse(t *testing.T) {
 	for name, tt := range map[string]struct {
 		mutate func(*monitoring.Props)
 		want   []string
@@ -357,7 +348,7 @@ func TestMisuse(t *testing.T) {
 		"negative budget": {func(p *monitoring.Props) { p.MonthlyBudgetUsd = -1 }, []string{"MonthlyBudgetUsd -1"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			p := props("us-east-1")
+			p := monitoringProps("us-east-1")
 			tt.mutate(&p)
 			msg := func() (msg string) {
 				defer func() { msg = fmt.Sprint(recover()) }()
@@ -373,10 +364,11 @@ func TestMisuse(t *testing.T) {
 	}
 }
 
-// TestReadmeExplainsEveryAlarm: the README's alarm table has one row per
+// TestMonitoringReadmeExplainsEveryAlarm: the README's alarm table has one row per
 // alarm, named by its suffix, so what to do when one fires is written down.
-func TestReadmeExplainsEveryAlarm(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+func TestMonitoringReadmeExplainsEveryAlarm(t *testing.T) {
+	homeAlarms := monitoringStacks().homeAlarms
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}

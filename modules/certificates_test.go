@@ -1,41 +1,25 @@
-package certificates_test
+package modules_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/certificates"
 )
 
-const (
-	zoneID = "Z0000000EXAMPLE000000"
-)
-
-// Three variants, synthesized once: a stack in eu-west-1 with an aliased
-// us-east-1 provider and both certificates; a us-east-1
-// stack with only the UI certificate on the default provider; and one with
-// only the API certificate (the UI's is brought by the user).
-var regional, useast1, apiOnly *testutil.Synthesized
-
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		regional = synthRegional()
-		useast1 = synthUSEast1()
-		apiOnly = synthAPIOnly()
-	})
+// certificatesVariants are three stacks: one in eu-west-1 with an aliased
+// us-east-1 provider and both certificates; a us-east-1 stack with only the
+// UI certificate on the default provider; and one with only the API
+// certificate (the UI's is brought by the user).
+type certificatesVariants struct {
+	regional, useast1, apiOnly *testutil.Synthesized
 }
 
-func newStack(region string) cdktf.TerraformStack {
-	return testutil.NewStackIn(region)
-}
-
-func synthRegional() *testutil.Synthesized {
-	stack := newStack("eu-west-1")
+var certificatesStacks = synthOnce(func() (v certificatesVariants) {
+	stack := testutil.NewStackIn("eu-west-1")
 	global := provider.NewAwsProvider(stack, jsii.String("aws_global"), &provider.AwsProviderConfig{
 		Region: jsii.String("us-east-1"), Alias: jsii.String("global"),
 	})
@@ -45,22 +29,21 @@ func synthRegional() *testutil.Synthesized {
 		HostedZoneID:   zoneID,
 		GlobalProvider: global,
 	})
-	return testutil.Synth(stack)
-}
+	v.regional = testutil.Synth(stack)
 
-func synthUSEast1() *testutil.Synthesized {
-	stack := newStack("us-east-1")
+	stack = testutil.NewStackIn("us-east-1")
 	certificates.New(stack, "certificates", certificates.Props{DomainName: "builder.example.com", HostedZoneID: zoneID})
-	return testutil.Synth(stack)
-}
+	v.useast1 = testutil.Synth(stack)
 
-func synthAPIOnly() *testutil.Synthesized {
-	stack := newStack("us-east-1")
+	stack = testutil.NewStackIn("us-east-1")
 	certificates.New(stack, "certificates", certificates.Props{APIDomainName: "api.builder.example.com", HostedZoneID: zoneID})
-	return testutil.Synth(stack)
-}
+	v.apiOnly = testutil.Synth(stack)
+	return v
+})
 
 func TestCertificates(t *testing.T) {
+	v := certificatesStacks()
+	regional, useast1, apiOnly := v.regional, v.useast1, v.apiOnly
 	for _, domain := range []string{"builder.example.com", "api.builder.example.com"} {
 		testutil.AssertResource(t, regional, "aws_acm_certificate", map[string]any{
 			"domain_name": domain, "validation_method": "DNS",
@@ -87,7 +70,9 @@ func TestCertificates(t *testing.T) {
 
 // The UI certificate must be issued in us-east-1 (CloudFront), the API one in
 // the stack's region (the ALB).
-func TestCertificateProviders(t *testing.T) {
+func TestCertificatesProviders(t *testing.T) {
+	v := certificatesStacks()
+	regional, useast1 := v.regional, v.useast1
 	testutil.AssertResource(t, regional, "aws_acm_certificate", map[string]any{"domain_name": "builder.example.com", "provider": "aws.global"})
 	testutil.RefuteResource(t, regional, "aws_acm_certificate", map[string]any{"domain_name": "api.builder.example.com", "provider": "aws.global"})
 	testutil.AssertResource(t, regional, "aws_acm_certificate_validation", map[string]any{
@@ -107,7 +92,10 @@ func TestCertificateProviders(t *testing.T) {
 	}
 }
 
-func TestValidation(t *testing.T) {
+// TestCertificatesValidationRecords: each certificate is validated through
+// a DNS record built from its domain_validation_options.
+func TestCertificatesValidationRecords(t *testing.T) {
+	regional := certificatesStacks().regional
 	for _, cert := range []string{"ui", "api"} {
 		t.Run(cert, func(t *testing.T) {
 			arn := regional.Ref("aws_acm_certificate", cert+"_certificate", "arn")
@@ -128,13 +116,7 @@ func TestValidation(t *testing.T) {
 	}
 }
 
-// address turns a reference "${type.name.attr}" into "type.name".
-func address(ref string) string {
-	ref = strings.TrimSuffix(strings.TrimPrefix(ref, "${"), "}")
-	return ref[:strings.LastIndex(ref, ".")]
-}
-
-func TestMisusePanics(t *testing.T) {
+func TestCertificatesMisusePanics(t *testing.T) {
 	for name, props := range map[string]certificates.Props{
 		"no name": {HostedZoneID: zoneID},
 		"no zone": {DomainName: "builder.example.com"},
@@ -150,10 +132,12 @@ func TestMisusePanics(t *testing.T) {
 	}
 }
 
-// TestPlan proves the validation records' references to the certificate's
+// TestCertificatesPlan proves the validation records' references to the certificate's
 // domain_validation_options (a set) pass terraform validate and plan.
-func TestPlan(t *testing.T) {
+func TestCertificatesPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
+	regional := certificatesStacks().regional
+	t.Parallel() // no jsii call from here on (see synthMu)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(regional.JSON)))
 	got := testutil.CountByType(plan)
 	for typ, want := range map[string]int{"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2, "aws_route53_record": 2} {
@@ -163,8 +147,11 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// TestMockedApply applies and destroys the regional variant with `terraform
+// TestCertificatesMockedApply applies and destroys the regional variant with `terraform
 // test` and mocked providers (default and aliased).
-func TestMockedApply(t *testing.T) {
-	testutil.NeedTerraform(t).ApplyWithMocks(t, []byte(regional.JSON), nil)
+func TestCertificatesMockedApply(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	regional := certificatesStacks().regional
+	t.Parallel() // no jsii call from here on (see synthMu)
+	tf.ApplyWithMocks(t, []byte(regional.JSON), nil)
 }

@@ -1,4 +1,4 @@
-package cdnlogs_test
+package modules_test
 
 import (
 	"fmt"
@@ -10,22 +10,19 @@ import (
 	"github.com/n8n-builder/infra/modules/cdnlogs"
 )
 
-const distribution = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"
+const cdnDistributionArn = "arn:aws:cloudfront::123456789012:distribution/EDFDVBD6EXAMPLE"
 
-var logs *testutil.Synthesized
+// cdnlogsStack is the module with a 90-day retention, synthesized once.
+var cdnlogsStack = synthOnce(func() *testutil.Synthesized {
+	stack := testutil.NewStack()
+	cdnlogs.New(stack, "cdn_logs", cdnlogs.Props{NamePrefix: "proj-prod", DistributionArn: jsii.String(cdnDistributionArn), RetentionDays: 90})
+	return testutil.Synth(stack)
+})
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		stack := testutil.NewStack()
-		cdnlogs.New(stack, "cdn_logs", cdnlogs.Props{NamePrefix: "proj-prod", DistributionArn: jsii.String(distribution), RetentionDays: 90})
-		logs = testutil.Synth(stack)
-	})
-}
-
-func TestDelivery(t *testing.T) {
-	s := logs
+func TestCDNLogsDelivery(t *testing.T) {
+	s := cdnlogsStack()
 	testutil.AssertResource(t, s, "aws_cloudwatch_log_group", map[string]any{"name": "/aws/vendedlogs/cloudfront/proj-prod", "retention_in_days": 90})
-	testutil.AssertResource(t, s, "aws_cloudwatch_log_delivery_source", map[string]any{"name": "proj-prod-cloudfront", "log_type": "ACCESS_LOGS", "resource_arn": distribution})
+	testutil.AssertResource(t, s, "aws_cloudwatch_log_delivery_source", map[string]any{"name": "proj-prod-cloudfront", "log_type": "ACCESS_LOGS", "resource_arn": cdnDistributionArn})
 	testutil.AssertResource(t, s, "aws_cloudwatch_log_delivery_destination", map[string]any{
 		"name": "proj-prod-cloudfront", "output_format": "json",
 		"delivery_destination_configuration": []any{map[string]any{"destination_resource_arn": s.Ref("aws_cloudwatch_log_group", "log_group", "arn")}},
@@ -33,7 +30,7 @@ func TestDelivery(t *testing.T) {
 	testutil.AssertResource(t, s, "aws_cloudwatch_log_delivery", map[string]any{
 		"delivery_source_name":     s.Ref("aws_cloudwatch_log_delivery_source", "delivery_source", "name"),
 		"delivery_destination_arn": s.Ref("aws_cloudwatch_log_delivery_destination", "delivery_destination", "arn"),
-		"depends_on":               []any{"aws_cloudwatch_log_resource_policy." + name(t, s, "aws_cloudwatch_log_resource_policy")},
+		"depends_on":               []any{"aws_cloudwatch_log_resource_policy." + resourceName(t, s, "aws_cloudwatch_log_resource_policy", "")},
 	})
 	// Not legacy logging: no bucket, no ACLs.
 	if n := s.Count("aws_s3_bucket"); n != 0 {
@@ -41,10 +38,10 @@ func TestDelivery(t *testing.T) {
 	}
 }
 
-// TestWritePolicy: only the log delivery service, for this account's
+// TestCDNLogsWritePolicy: only the log delivery service, for this account's
 // delivery sources, may write, and only streams of this group.
-func TestWritePolicy(t *testing.T) {
-	s := logs
+func TestCDNLogsWritePolicy(t *testing.T) {
+	s := cdnlogsStack()
 	var docs []map[string]any
 	for _, d := range s.DataSources("aws_iam_policy_document") {
 		docs = append(docs, d)
@@ -69,10 +66,12 @@ func TestWritePolicy(t *testing.T) {
 	}
 }
 
-// TestPlan validates the resources against the provider (5.100.0 in the
+// TestCDNLogsPlan validates the resources against the provider (5.100.0 in the
 // mirror; the bindings are generated for 5.84).
-func TestPlan(t *testing.T) {
+func TestCDNLogsPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
+	logs := cdnlogsStack()
+	t.Parallel() // no jsii call from here on (see synthMu)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(logs.JSON)))
 	counts := testutil.CountByType(plan)
 	for _, typ := range []string{"aws_cloudwatch_log_group", "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_delivery_source", "aws_cloudwatch_log_delivery_destination", "aws_cloudwatch_log_delivery"} {
@@ -80,13 +79,4 @@ func TestPlan(t *testing.T) {
 			t.Errorf("%s: %d planned, want 1", typ, counts[typ])
 		}
 	}
-}
-
-func name(t *testing.T, s *testutil.Synthesized, typ string) string {
-	t.Helper()
-	for n := range s.Resources(typ) {
-		return n
-	}
-	t.Fatalf("no %s", typ)
-	return ""
 }

@@ -1,4 +1,4 @@
-package monitoring_test
+package modules_test
 
 import (
 	"testing"
@@ -6,13 +6,15 @@ import (
 	"github.com/n8n-builder/infra/internal/testutil"
 )
 
-// TestPlanAndApply runs the eu-west-1 variant (two topics, e-mails, a
+// TestMonitoringPlanAndApply runs the eu-west-1 variant (two topics, e-mails, a
 // budget) through terraform validate and plan with the real provider, to
 // catch schema errors the synthesized JSON cannot show, then applies and
 // destroys it under `terraform test` with a mocked provider. Skipped without
 // terraform and the provider mirror (failed under CI).
-func TestPlanAndApply(t *testing.T) {
+func TestMonitoringPlanAndApply(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
+	away := monitoringStacks().away
+	t.Parallel() // no jsii call from here on (see synthMu)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(away.JSON)))
 	counts := testutil.CountByType(plan)
 	for typ, n := range map[string]int{

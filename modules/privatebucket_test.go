@@ -1,4 +1,4 @@
-package privatebucket_test
+package modules_test
 
 import (
 	"encoding/json"
@@ -10,29 +10,29 @@ import (
 	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
-// Two stacks, synthesized once: a bucket with one extra policy statement,
-// and a versioned one.
-var s, versioned *testutil.Synthesized
+// privatebucketVariants are two stacks: a bucket ("logs") with one extra
+// policy statement, and a versioned one ("site").
+type privatebucketVariants struct{ logs, versioned *testutil.Synthesized }
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		stack := testutil.NewStack()
-		b := privatebucket.New(stack, "logs", privatebucket.Props{BucketPrefix: "proj-dev-logs-", ForceDestroy: true})
-		b.Policy(iampolicy.Statement{
-			Sid: "ServiceWrites", Actions: []string{"s3:PutObject"}, Resources: []string{*b.Arn + "/x/*"},
-			Principals: map[string][]string{"Service": {"logging.s3.amazonaws.com"}},
-		})
-		s = testutil.Synth(stack)
-
-		stack = testutil.NewStack()
-		site := privatebucket.New(stack, "site", privatebucket.Props{BucketPrefix: "proj-prod-ui-"})
-		site.Versioned(30)
-		site.Policy()
-		versioned = testutil.Synth(stack)
+var privatebucketStacks = synthOnce(func() (v privatebucketVariants) {
+	stack := testutil.NewStack()
+	b := privatebucket.New(stack, "logs", privatebucket.Props{BucketPrefix: "proj-dev-logs-", ForceDestroy: true})
+	b.Policy(iampolicy.Statement{
+		Sid: "ServiceWrites", Actions: []string{"s3:PutObject"}, Resources: []string{*b.Arn + "/x/*"},
+		Principals: map[string][]string{"Service": {"logging.s3.amazonaws.com"}},
 	})
-}
+	v.logs = testutil.Synth(stack)
 
-func TestHardening(t *testing.T) {
+	stack = testutil.NewStack()
+	site := privatebucket.New(stack, "site", privatebucket.Props{BucketPrefix: "proj-prod-ui-"})
+	site.Versioned(30)
+	site.Policy()
+	v.versioned = testutil.Synth(stack)
+	return v
+})
+
+func TestPrivateBucketHardening(t *testing.T) {
+	s := privatebucketStacks().logs
 	id := s.Ref("aws_s3_bucket", "logs", "id")
 	testutil.AssertResource(t, s, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-dev-logs-", "force_destroy": true})
 	testutil.AssertResource(t, s, "aws_s3_bucket_public_access_block", map[string]any{
@@ -46,9 +46,10 @@ func TestHardening(t *testing.T) {
 	})
 }
 
-// TestPolicy: the TLS-only deny comes first, covers the bucket and its
+// TestPrivateBucketPolicy: the TLS-only deny comes first, covers the bucket and its
 // objects, and the caller's statements follow it.
-func TestPolicy(t *testing.T) {
+func TestPrivateBucketPolicy(t *testing.T) {
+	s := privatebucketStacks().logs
 	docs := s.DataSources("aws_iam_policy_document")
 	if len(docs) != 1 {
 		t.Fatalf("%d policy documents, want 1", len(docs))
@@ -82,11 +83,12 @@ func TestPolicy(t *testing.T) {
 	}
 }
 
-// TestOneChangeAtATime: S3 refuses concurrent bucket-level changes, so the
+// TestPrivateBucketOneChangeAtATime: S3 refuses concurrent bucket-level changes, so the
 // ownership controls wait for the public access block and the policy for both.
-func TestOneChangeAtATime(t *testing.T) {
-	pab := "aws_s3_bucket_public_access_block." + name(t, "aws_s3_bucket_public_access_block")
-	own := "aws_s3_bucket_ownership_controls." + name(t, "aws_s3_bucket_ownership_controls")
+func TestPrivateBucketOneChangeAtATime(t *testing.T) {
+	s := privatebucketStacks().logs
+	pab := "aws_s3_bucket_public_access_block." + resourceName(t, s, "aws_s3_bucket_public_access_block", "")
+	own := "aws_s3_bucket_ownership_controls." + resourceName(t, s, "aws_s3_bucket_ownership_controls", "")
 	for typ, want := range map[string][]string{
 		"aws_s3_bucket_ownership_controls": {pab},
 		"aws_s3_bucket_policy":             {pab, own},
@@ -99,9 +101,10 @@ func TestOneChangeAtATime(t *testing.T) {
 	}
 }
 
-// TestConstructIDs: the resources sit beside the bucket with IDs derived
+// TestPrivateBucketConstructIDs: the resources sit beside the bucket with IDs derived
 // from its own, which keeps the addresses the buckets had before the module.
-func TestConstructIDs(t *testing.T) {
+func TestPrivateBucketConstructIDs(t *testing.T) {
+	s := privatebucketStacks().logs
 	// Defined at the top of the stack, the names are the construct IDs as they are.
 	for typ, want := range map[string]string{
 		"aws_s3_bucket":                                      "logs",
@@ -110,13 +113,13 @@ func TestConstructIDs(t *testing.T) {
 		"aws_s3_bucket_ownership_controls":                   "logs_ownership",
 		"aws_s3_bucket_policy":                               "logs_policy",
 	} {
-		if n := name(t, typ); n != want {
+		if n := resourceName(t, s, typ, ""); n != want {
 			t.Errorf("%s is named %s, want %s", typ, n, want)
 		}
 	}
 }
 
-func TestMisusePanics(t *testing.T) {
+func TestPrivateBucketMisusePanics(t *testing.T) {
 	for prefix, want := range map[string]string{
 		"":                          "BucketPrefix is required",
 		strings.Repeat("a", 38):     "is 38 characters, Terraform allows 37",
@@ -134,22 +137,11 @@ func TestMisusePanics(t *testing.T) {
 	}
 }
 
-// name returns the Terraform name of the one resource of typ.
-func name(t *testing.T, typ string) string {
-	t.Helper()
-	var names []string
-	for n := range s.Resources(typ) {
-		names = append(names, n)
-	}
-	if len(names) != 1 {
-		t.Fatalf("%s: %v, want one", typ, names)
-	}
-	return names[0]
-}
-
-// TestVersioned: versioning on, and old versions expire: without the rule a
+// TestPrivateBucketVersioned: versioning on, and old versions expire: without the rule a
 // bucket synced with --delete keeps every replaced file forever.
-func TestVersioned(t *testing.T) {
+func TestPrivateBucketVersioned(t *testing.T) {
+	v := privatebucketStacks()
+	s, versioned := v.logs, v.versioned
 	id := versioned.Ref("aws_s3_bucket", "site", "id")
 	testutil.AssertResource(t, versioned, "aws_s3_bucket_versioning", map[string]any{
 		"bucket": id, "versioning_configuration": map[string]any{"status": "Enabled"},
@@ -168,7 +160,7 @@ func TestVersioned(t *testing.T) {
 	}
 }
 
-func TestVersionedPanicsOnZeroDays(t *testing.T) {
+func TestPrivateBucketVersionedPanicsOnZeroDays(t *testing.T) {
 	defer func() {
 		if msg, _ := recover().(string); !strings.Contains(msg, "noncurrentDays 0") {
 			t.Errorf("panic %q, want one naming noncurrentDays 0", msg)

@@ -1,4 +1,4 @@
-package frontend_test
+package modules_test
 
 import (
 	"encoding/json"
@@ -18,51 +18,52 @@ import (
 )
 
 const (
-	certArn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-	aclArn  = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/proj-prod-cloudfront/abc"
+	frontendCertArn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+	frontendACLArn  = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/proj-prod-cloudfront/abc"
+	frontendALBArn  = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/proj-prod-alb/0123456789abcdef"
 )
 
-// Three variants, synthesized once: dev-shaped (HTTP origin, default
+// frontendVariants are three stacks: dev-shaped (HTTP origin, default
 // certificate, force_destroy), prod-shaped (versioning, HTTPS origin, custom
 // domain, WAF) and prod-shaped with the ALB internal, behind a VPC origin.
+type frontendVariants struct {
+	dev, prod, privateALB *testutil.Synthesized
+}
+
 var (
-	devProps = frontend.Props{
+	frontendDevProps = frontend.Props{
 		NamePrefix:         "proj-dev",
 		ForceDestroy:       true,
 		BridgeOriginDomain: jsii.String("proj-dev-alb-123.us-east-1.elb.amazonaws.com"),
 	}
-	prodProps = frontend.Props{
+	frontendProdProps = frontend.Props{
 		NamePrefix:         "proj-prod",
 		Versioning:         true,
 		PriceClass:         "PriceClass_All",
 		BridgeOriginDomain: jsii.String("api.builder.example.com"),
 		BridgeOriginHTTPS:  true,
 		Aliases:            []string{"builder.example.com"},
-		CertificateArn:     jsii.String(certArn),
-		WebACLArn:          jsii.String(aclArn),
+		CertificateArn:     jsii.String(frontendCertArn),
+		WebACLArn:          jsii.String(frontendACLArn),
 		DisableIPv6:        true,
 	}
-	albArn                = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/proj-prod-alb/0123456789abcdef"
-	dev, prod, privateALB *testutil.Synthesized
 )
 
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		dev = synth(devProps)
-		prod = synth(prodProps)
-		p := prodProps
-		p.BridgeVpcOriginALBArn = jsii.String(albArn)
-		privateALB = synth(p)
-	})
-}
+var frontendStacks = synthOnce(func() frontendVariants {
+	p := frontendProdProps
+	p.BridgeVpcOriginALBArn = jsii.String(frontendALBArn)
+	return frontendVariants{dev: frontendSynth(frontendDevProps), prod: frontendSynth(frontendProdProps), privateALB: frontendSynth(p)}
+})
 
-func synth(p frontend.Props) *testutil.Synthesized {
+func frontendSynth(p frontend.Props) *testutil.Synthesized {
 	stack := testutil.NewStack()
 	frontend.New(stack, "frontend", p)
 	return testutil.Synth(stack)
 }
 
-func TestBucket(t *testing.T) {
+func TestFrontendBucket(t *testing.T) {
+	v := frontendStacks()
+	dev, prod := v.dev, v.prod
 	testutil.AssertResource(t, dev, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-dev-ui-", "force_destroy": true})
 	testutil.AssertResource(t, prod, "aws_s3_bucket", map[string]any{"bucket_prefix": "proj-prod-ui-", "force_destroy": false})
 	testutil.RefuteResource(t, prod, "aws_s3_bucket", map[string]any{"force_destroy": true})
@@ -84,7 +85,9 @@ func TestBucket(t *testing.T) {
 	}
 }
 
-func TestVersioningOnlyWhenOn(t *testing.T) {
+func TestFrontendVersioningOnlyWhenOn(t *testing.T) {
+	v := frontendStacks()
+	dev, prod := v.dev, v.prod
 	testutil.AssertResource(t, prod, "aws_s3_bucket_versioning", map[string]any{
 		"bucket":                   prod.Ref("aws_s3_bucket", "bucket", "id"),
 		"versioning_configuration": map[string]any{"status": "Enabled"},
@@ -99,26 +102,9 @@ func TestVersioningOnlyWhenOn(t *testing.T) {
 	})
 }
 
-// statement is one statement of an aws_iam_policy_document, as synthesized.
-type statement struct {
-	Sid        string   `json:"sid"`
-	Effect     string   `json:"effect"`
-	Actions    []string `json:"actions"`
-	Resources  []string `json:"resources"`
-	Principals []struct {
-		Type        string   `json:"type"`
-		Identifiers []string `json:"identifiers"`
-	} `json:"principals"`
-	Condition []struct {
-		Test     string   `json:"test"`
-		Variable string   `json:"variable"`
-		Values   []string `json:"values"`
-	} `json:"condition"`
-}
-
 // bucketPolicyStatements decodes the statements of the policy document the
 // aws_s3_bucket_policy uses, by Sid.
-func bucketPolicyStatements(t *testing.T, s *testutil.Synthesized) map[string]statement {
+func bucketPolicyStatements(t *testing.T, s *testutil.Synthesized) map[string]policyStatement {
 	t.Helper()
 	policies := s.Resources("aws_s3_bucket_policy")
 	if len(policies) != 1 {
@@ -134,10 +120,10 @@ func bucketPolicyStatements(t *testing.T, s *testutil.Synthesized) map[string]st
 			continue
 		}
 		var doc struct {
-			Statement []statement `json:"statement"`
+			Statement []policyStatement `json:"statement"`
 		}
 		convert(t, docs[name], &doc)
-		out := map[string]statement{}
+		out := map[string]policyStatement{}
 		for _, st := range doc.Statement {
 			out[st.Sid] = st
 		}
@@ -147,7 +133,8 @@ func bucketPolicyStatements(t *testing.T, s *testutil.Synthesized) map[string]st
 	return nil
 }
 
-func TestBucketPolicy(t *testing.T) {
+func TestFrontendBucketPolicy(t *testing.T) {
+	dev := frontendStacks().dev
 	sts := bucketPolicyStatements(t, dev)
 	bucketArn := dev.Ref("aws_s3_bucket", "bucket", "arn")
 	distArn := dev.Ref("aws_cloudfront_distribution", "distribution", "arn")
@@ -199,10 +186,11 @@ func TestBucketPolicy(t *testing.T) {
 	})
 }
 
-// TestHardeningMovedNotReplaced: the bucket's public access block,
+// TestFrontendHardeningMovedNotReplaced: the bucket's public access block,
 // encryption and ownership controls had IDs of their own before the
 // privatebucket module; moved blocks carry them over in existing state.
-func TestHardeningMovedNotReplaced(t *testing.T) {
+func TestFrontendHardeningMovedNotReplaced(t *testing.T) {
+	dev := frontendStacks().dev
 	moved, _ := dev.Tree()["moved"].([]any)
 	want := map[string]string{
 		"aws_s3_bucket_public_access_block.frontend_public_access_block_":         "aws_s3_bucket_public_access_block.frontend_bucket_public_access_block_",
@@ -223,7 +211,8 @@ func TestHardeningMovedNotReplaced(t *testing.T) {
 	}
 }
 
-func TestOriginAccessControl(t *testing.T) {
+func TestFrontendOriginAccessControl(t *testing.T) {
+	dev := frontendStacks().dev
 	testutil.AssertResource(t, dev, "aws_cloudfront_origin_access_control", map[string]any{
 		"name": "proj-dev-ui", "origin_access_control_origin_type": "s3", "signing_behavior": "always", "signing_protocol": "sigv4",
 	})
@@ -232,7 +221,9 @@ func TestOriginAccessControl(t *testing.T) {
 	}
 }
 
-func TestSecurityHeaders(t *testing.T) {
+func TestFrontendSecurityHeaders(t *testing.T) {
+	v := frontendStacks()
+	dev, prod := v.dev, v.prod
 	testutil.AssertResource(t, dev, "aws_cloudfront_response_headers_policy", map[string]any{
 		"name": "proj-dev-ui-security-headers",
 		"security_headers_config": map[string]any{
@@ -263,7 +254,7 @@ func TestSecurityHeaders(t *testing.T) {
 				if got := directives["frame-ancestors"]; !reflect.DeepEqual(got, []string{"'none'"}) {
 					t.Errorf("frame-ancestors = %v, want 'none'", got)
 				}
-				if containsString(directives["script-src"], "'unsafe-inline'") {
+				if slices.Contains(directives["script-src"], "'unsafe-inline'") {
 					t.Errorf("script-src allows inline scripts: %v", directives["script-src"])
 				}
 			}
@@ -298,8 +289,8 @@ func connectProblems(csp string) []string {
 	return out
 }
 
-// TestConnectProblemsCatches is the failing twin of connectProblems.
-func TestConnectProblemsCatches(t *testing.T) {
+// TestFrontendConnectProblemsCatches is the failing twin of connectProblems.
+func TestFrontendConnectProblemsCatches(t *testing.T) {
 	for csp, want := range map[string]int{
 		"default-src 'self'; connect-src 'self' wss:":                   1,
 		"connect-src 'self' https: wss://*.cloudfront.net":              2,
@@ -313,7 +304,9 @@ func TestConnectProblemsCatches(t *testing.T) {
 	}
 }
 
-func TestDistribution(t *testing.T) {
+func TestFrontendDistribution(t *testing.T) {
+	v := frontendStacks()
+	dev, prod := v.dev, v.prod
 	headers := dev.Ref("aws_cloudfront_response_headers_policy", "security_headers", "id")
 	testutil.AssertResource(t, dev, "aws_cloudfront_distribution", map[string]any{
 		"enabled": true, "is_ipv6_enabled": true, "http_version": "http2and3", "default_root_object": "index.html",
@@ -328,7 +321,7 @@ func TestDistribution(t *testing.T) {
 		"restrictions": map[string]any{"geo_restriction": map[string]any{"restriction_type": "none"}},
 	})
 	testutil.AssertResource(t, prod, "aws_cloudfront_distribution", map[string]any{
-		"price_class": "PriceClass_All", "web_acl_id": aclArn, "is_ipv6_enabled": false,
+		"price_class": "PriceClass_All", "web_acl_id": frontendACLArn, "is_ipv6_enabled": false,
 	})
 	// web_acl_id only when given.
 	for _, d := range dev.Resources("aws_cloudfront_distribution") {
@@ -338,7 +331,9 @@ func TestDistribution(t *testing.T) {
 	}
 }
 
-func TestOrigins(t *testing.T) {
+func TestFrontendOrigins(t *testing.T) {
+	v := frontendStacks()
+	dev, prod := v.dev, v.prod
 	assertListItem(t, dev, "origin", "origin_id", "ui-bucket", map[string]any{
 		"domain_name":              dev.Ref("aws_s3_bucket", "bucket", "bucket_regional_domain_name"),
 		"origin_access_control_id": dev.Ref("aws_cloudfront_origin_access_control", "origin_access_control", "id"),
@@ -349,8 +344,8 @@ func TestOrigins(t *testing.T) {
 		domain   string
 		protocol string
 	}{
-		{"dev", dev, *devProps.BridgeOriginDomain, "http-only"},
-		{"prod", prod, *prodProps.BridgeOriginDomain, "https-only"},
+		{"dev", dev, *frontendDevProps.BridgeOriginDomain, "http-only"},
+		{"prod", prod, *frontendProdProps.BridgeOriginDomain, "https-only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,13 +360,15 @@ func TestOrigins(t *testing.T) {
 	}
 }
 
-// TestVpcOrigin: with an internal ALB the bridge origin goes through a VPC
+// TestFrontendVpcOrigin: with an internal ALB the bridge origin goes through a VPC
 // origin for it (HTTPS, as the ALB has a certificate for the origin's name)
 // and has no custom_origin_config; without one there is no VPC origin.
-func TestVpcOrigin(t *testing.T) {
+func TestFrontendVpcOrigin(t *testing.T) {
+	v := frontendStacks()
+	dev, prod, privateALB := v.dev, v.prod, v.privateALB
 	testutil.AssertResource(t, privateALB, "aws_cloudfront_vpc_origin", map[string]any{
 		"vpc_origin_endpoint_config": []any{map[string]any{
-			"name": "proj-prod-bridge", "arn": albArn, "http_port": 80, "https_port": 443,
+			"name": "proj-prod-bridge", "arn": frontendALBArn, "http_port": 80, "https_port": 443,
 			"origin_protocol_policy": "https-only",
 			"origin_ssl_protocols":   []any{map[string]any{"items": []any{"TLSv1.2"}, "quantity": 1}},
 		}},
@@ -383,7 +380,7 @@ func TestVpcOrigin(t *testing.T) {
 			"origin_read_timeout": 60, "origin_keepalive_timeout": 60,
 		},
 	})
-	d := privateALB.Resource(t, "aws_cloudfront_distribution", onlyName(t, privateALB.Resources("aws_cloudfront_distribution")))
+	d := privateALB.Resource(t, "aws_cloudfront_distribution", resourceName(t, privateALB, "aws_cloudfront_distribution", ""))
 	for _, o := range d["origin"].([]any) {
 		if o := o.(map[string]any); o["origin_id"] == "bridge-alb" && o["custom_origin_config"] != nil {
 			t.Errorf("bridge origin has custom_origin_config %v beside its VPC origin", o["custom_origin_config"])
@@ -396,8 +393,9 @@ func TestVpcOrigin(t *testing.T) {
 	}
 }
 
-func TestBridgeBehaviors(t *testing.T) {
-	d := dev.Resource(t, "aws_cloudfront_distribution", onlyName(t, dev.Resources("aws_cloudfront_distribution")))
+func TestFrontendBridgeBehaviors(t *testing.T) {
+	dev := frontendStacks().dev
+	d := dev.Resource(t, "aws_cloudfront_distribution", resourceName(t, dev, "aws_cloudfront_distribution", ""))
 	behaviors, _ := d["ordered_cache_behavior"].([]any)
 	var paths []string
 	for _, b := range behaviors {
@@ -422,9 +420,11 @@ func TestBridgeBehaviors(t *testing.T) {
 	}
 }
 
-// TestSPARouting: the SPA function is on the UI (default) behaviour only,
+// TestFrontendSPARouting: the SPA function is on the UI (default) behaviour only,
 // and no distribution-wide error mapping turns a bridge 404 into index.html.
-func TestSPARouting(t *testing.T) {
+func TestFrontendSPARouting(t *testing.T) {
+	v := frontendStacks()
+	dev, prod := v.dev, v.prod
 	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod} {
 		t.Run(name, func(t *testing.T) {
 			testutil.AssertResource(t, s, "aws_cloudfront_function", map[string]any{
@@ -432,7 +432,7 @@ func TestSPARouting(t *testing.T) {
 				"runtime": "cloudfront-js-2.0", "publish": true, "code": frontend.SPARoutingCode,
 			})
 			fn := s.Ref("aws_cloudfront_function", "spa_routing", "arn")
-			d := s.Resource(t, "aws_cloudfront_distribution", onlyName(t, s.Resources("aws_cloudfront_distribution")))
+			d := s.Resource(t, "aws_cloudfront_distribution", resourceName(t, s, "aws_cloudfront_distribution", ""))
 			want := []any{map[string]any{"event_type": "viewer-request", "function_arn": fn}}
 			if got := d["default_cache_behavior"].(map[string]any)["function_association"]; !reflect.DeepEqual(got, want) {
 				t.Errorf("default behaviour function_association = %v, want %v", got, want)
@@ -450,9 +450,9 @@ func TestSPARouting(t *testing.T) {
 	}
 }
 
-// TestSPARoutingLogic runs the function's code under node with the event
+// TestFrontendSPARoutingLogic runs the function's code under node with the event
 // shape CloudFront passes: app routes get /index.html, files keep their path.
-func TestSPARoutingLogic(t *testing.T) {
+func TestFrontendSPARoutingLogic(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -501,14 +501,16 @@ console.log(JSON.stringify(out));`
 	}
 }
 
-func TestViewerCertificate(t *testing.T) {
+func TestFrontendViewerCertificate(t *testing.T) {
+	v := frontendStacks()
+	dev, prod := v.dev, v.prod
 	testutil.AssertResource(t, dev, "aws_cloudfront_distribution", map[string]any{
 		"viewer_certificate": map[string]any{"cloudfront_default_certificate": true},
 	})
 	testutil.AssertResource(t, prod, "aws_cloudfront_distribution", map[string]any{
 		"aliases": []any{"builder.example.com"},
 		"viewer_certificate": map[string]any{
-			"acm_certificate_arn": certArn, "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021",
+			"acm_certificate_arn": frontendCertArn, "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021",
 		},
 	})
 	testutil.RefuteResource(t, prod, "aws_cloudfront_distribution", map[string]any{
@@ -521,7 +523,7 @@ func TestViewerCertificate(t *testing.T) {
 	}
 }
 
-func TestMisusePanics(t *testing.T) {
+func TestFrontendMisusePanics(t *testing.T) {
 	tests := []struct {
 		name  string
 		props frontend.Props
@@ -530,7 +532,7 @@ func TestMisusePanics(t *testing.T) {
 		{"no prefix", frontend.Props{BridgeOriginDomain: jsii.String("x")}, "NamePrefix"},
 		{"no origin", frontend.Props{NamePrefix: "p-e"}, "BridgeOriginDomain"},
 		{"aliases without certificate", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), Aliases: []string{"a.example.com"}}, "CertificateArn"},
-		{"certificate without aliases", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), CertificateArn: jsii.String(certArn)}, "without Aliases"},
+		{"certificate without aliases", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), CertificateArn: jsii.String(frontendCertArn)}, "without Aliases"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -546,10 +548,11 @@ func TestMisusePanics(t *testing.T) {
 	}
 }
 
-// TestPlan runs both variants through terraform init, validate and plan.
-func TestPlan(t *testing.T) {
+// TestFrontendPlan runs the three variants through terraform init, validate and plan.
+func TestFrontendPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
-	for name, s := range map[string]*testutil.Synthesized{"dev": dev, "prod": prod, "privateALB": privateALB} {
+	v := frontendStacks() // before the subtests' t.Parallel: no jsii call in them (see synthMu)
+	for name, s := range map[string]*testutil.Synthesized{"dev": v.dev, "prod": v.prod, "privateALB": v.privateALB} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(s.JSON)))
@@ -582,7 +585,7 @@ func TestPlan(t *testing.T) {
 // cdktf's matcher cannot express "the list holds an item like this".
 func assertListItem(t *testing.T, s *testutil.Synthesized, attr, key, value string, want map[string]any) {
 	t.Helper()
-	d := s.Resource(t, "aws_cloudfront_distribution", onlyName(t, s.Resources("aws_cloudfront_distribution")))
+	d := s.Resource(t, "aws_cloudfront_distribution", resourceName(t, s, "aws_cloudfront_distribution", ""))
 	items, _ := d[attr].([]any)
 	for _, it := range items {
 		if m, _ := it.(map[string]any); m[key] == value {
@@ -597,8 +600,8 @@ func assertListItem(t *testing.T, s *testutil.Synthesized, attr, key, value stri
 	t.Errorf("no %s with %s=%s in %v", attr, key, value, items)
 }
 
-// TestSubset is the failing twin of assertListItem's comparison.
-func TestSubset(t *testing.T) {
+// TestFrontendSubset is the failing twin of assertListItem's comparison.
+func TestFrontendSubset(t *testing.T) {
 	got := map[string]any{"a": 1.0, "b": map[string]any{"c": []any{"x", "y"}, "d": true}}
 	for _, tt := range []struct {
 		want map[string]any
@@ -649,17 +652,6 @@ func subset(got, want any) bool {
 	}
 }
 
-func onlyName(t *testing.T, m map[string]map[string]any) string {
-	t.Helper()
-	if len(m) != 1 {
-		t.Fatalf("%d resources, want 1", len(m))
-	}
-	for name := range m {
-		return name
-	}
-	return ""
-}
-
 // convert re-decodes a parsed JSON value into a typed one.
 func convert(t *testing.T, v, out any) {
 	t.Helper()
@@ -670,13 +662,4 @@ func convert(t *testing.T, v, out any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package ecs_test
+package modules_test
 
 import (
 	"fmt"
@@ -8,15 +8,16 @@ import (
 	"github.com/n8n-builder/infra/internal/testutil"
 )
 
-// TestPlan runs the combined test stack (networking, ECR, secret, ALB and
+// TestECSPlan runs the combined test stack (networking, ECR, secret, ALB and
 // the "scaled" service, most options on, autoscaling with an office-hours
 // schedule) through terraform init, validate
 // and plan with the real provider, to catch schema errors the synthesized
 // JSON cannot show. Skipped without terraform and the provider mirror
 // (failed under CI).
-func TestPlan(t *testing.T) {
-	t.Parallel()
+func TestECSPlan(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
+	scaled := ecsStacks().scaled
+	t.Parallel() // no jsii call from here on (see synthMu)
 	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(scaled.JSON)))
 	counts := testutil.CountByType(plan)
 	want := map[string]int{
@@ -58,14 +59,16 @@ func TestPlan(t *testing.T) {
 	}
 }
 
-// TestEnvironmentValuesSurviveTerraform applies the "scaled" stack with
+// TestECSEnvironmentValuesSurviveTerraform applies the "scaled" stack with
 // `terraform test` and a mocked provider and reads the container's
 // environment back through jsondecode: each value arrives exactly as
 // configured, quotes, backslashes, newlines and template sequences included.
-func TestEnvironmentValuesSurviveTerraform(t *testing.T) {
-	t.Parallel()
-	td := "aws_ecs_task_definition." + name(t, scaled, "aws_ecs_task_definition", "task_definition")
-	testutil.NeedTerraform(t).ApplyWithMocks(t, []byte(scaled.JSON), []testutil.StateCheck{{
+func TestECSEnvironmentValuesSurviveTerraform(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	scaled := ecsStacks().scaled
+	t.Parallel() // no jsii call from here on (see synthMu)
+	td := "aws_ecs_task_definition." + resourceName(t, scaled, "aws_ecs_task_definition", "task_definition")
+	tf.ApplyWithMocks(t, []byte(scaled.JSON), []testutil.StateCheck{{
 		Expr: "[for e in jsondecode(" + td + ".container_definitions)[0].environment : e.value]",
 		// HCL: "$${" and "%%{" are a literal "${" and "%{".
 		Want: `["first", "https://n8n.example.com/?a=1&b=2", "staging", "3000", "say \"hi\" \\ %%{x}\nnext line", "$${not.a.ref}", "last"]`,

@@ -1,4 +1,4 @@
-package dns_test
+package modules_test
 
 import (
 	"strings"
@@ -10,29 +10,24 @@ import (
 	"github.com/n8n-builder/infra/modules/dns"
 )
 
-const zoneID = "Z0000000EXAMPLE000000"
-
-// One stack, synthesized once: a dual-stack alias to CloudFront and an
-// IPv4-only one to an ALB with target health.
-var s *testutil.Synthesized
-
-func TestMain(m *testing.M) {
-	testutil.Main(m, func() {
-		stack := testutil.NewStack()
-		dns.New(stack, "ui_alias", dns.Props{
-			ZoneID: zoneID, Name: "builder.example.com",
-			TargetDNSName: jsii.String("d111111abcdef8.cloudfront.net"), TargetZoneID: jsii.String("Z2FDTNDATAQYW2"),
-		})
-		dns.New(stack, "api_alias", dns.Props{
-			ZoneID: zoneID, Name: "api.builder.example.com",
-			TargetDNSName: jsii.String("proj-alb-1.eu-west-1.elb.amazonaws.com"), TargetZoneID: jsii.String("Z32O12XQLNTSW2"),
-			EvaluateTargetHealth: true, IPv4Only: true,
-		})
-		s = testutil.Synth(stack)
+// dnsStack is one stack, synthesized once: a dual-stack alias to CloudFront
+// and an IPv4-only one to an ALB with target health.
+var dnsStack = synthOnce(func() *testutil.Synthesized {
+	stack := testutil.NewStack()
+	dns.New(stack, "ui_alias", dns.Props{
+		ZoneID: zoneID, Name: "builder.example.com",
+		TargetDNSName: jsii.String("d111111abcdef8.cloudfront.net"), TargetZoneID: jsii.String("Z2FDTNDATAQYW2"),
 	})
-}
+	dns.New(stack, "api_alias", dns.Props{
+		ZoneID: zoneID, Name: "api.builder.example.com",
+		TargetDNSName: jsii.String("proj-alb-1.eu-west-1.elb.amazonaws.com"), TargetZoneID: jsii.String("Z32O12XQLNTSW2"),
+		EvaluateTargetHealth: true, IPv4Only: true,
+	})
+	return testutil.Synth(stack)
+})
 
-func TestAliasRecords(t *testing.T) {
+func TestDNSAliasRecords(t *testing.T) {
+	s := dnsStack()
 	for _, typ := range []string{"A", "AAAA"} {
 		testutil.AssertResource(t, s, "aws_route53_record", map[string]any{
 			"zone_id": zoneID, "name": "builder.example.com", "type": typ,
@@ -52,7 +47,8 @@ func TestAliasRecords(t *testing.T) {
 
 // The construct IDs "<id>/a" and "<id>/aaaa" are the records' addresses in
 // existing state (they were certificates.Alias's before this module).
-func TestConstructIDs(t *testing.T) {
+func TestDNSConstructIDs(t *testing.T) {
+	s := dnsStack()
 	for _, part := range []string{"ui_alias_a_", "ui_alias_aaaa_", "api_alias_a_"} {
 		found := false
 		for name := range s.Resources("aws_route53_record") {
@@ -64,7 +60,7 @@ func TestConstructIDs(t *testing.T) {
 	}
 }
 
-func TestMisusePanics(t *testing.T) {
+func TestDNSMisusePanics(t *testing.T) {
 	defer func() {
 		msg, _ := recover().(string)
 		// Every problem in one panic.
