@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -88,22 +87,14 @@ func synth(envs []*environments.Environment) int {
 	return 0
 }
 
-// build defines the stack of env. A panic there is a bug (a user error that
-// environments does not catch yet): it is reported in one line, before
-// anything is written, instead of a Go and JavaScript stack trace.
-func build(app cdktf.App, env *environments.Environment) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg, _, _ := strings.Cut(strings.TrimSpace(fmt.Sprint(r)), "\n")
-			err = fmt.Errorf("%s: the stack could not be built, a check is missing in environments/ (please report it): %s", env.File, msg)
-		}
-	}()
-	stack := stacks.New(app, env)
+// build defines the stack of env; see stacks.Build.
+func build(app cdktf.App, env *environments.Environment) error {
+	stack, err := stacks.Build(app, env)
 	// `cdktf synth --hcl` asks for HCL through this variable (cdktf reads it too).
-	if v := os.Getenv("SYNTH_HCL_OUTPUT"); v == "true" || v == "1" {
+	if v := os.Getenv("SYNTH_HCL_OUTPUT"); err == nil && (v == "true" || v == "1") {
 		stacks.PrepareHCL(stack)
 	}
-	return nil
+	return err
 }
 
 // refuse prints the problems and exits with status 1.

@@ -11,28 +11,29 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
-	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/nodeversion"
 )
 
-// binary is the app built once for the end-to-end tests.
+// binary is the app for the end-to-end tests: this test binary itself,
+// which is main() when asApp is set (see TestMain). Running it saves a go
+// build of the app per test run.
 var binary string
 
+// asApp names the variable that makes the test binary run as the app; the
+// tests set it for every command they start.
+const asApp = "INFRA_TEST_RUN_AS_APP"
+
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "infra-e2e-")
-	if err != nil {
+	if os.Getenv(asApp) != "" {
+		main()
+		return
+	}
+	var err error
+	if binary, err = os.Executable(); err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "infra")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		panic("go build: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	os.Setenv(asApp, "1")
+	os.Exit(m.Run())
 }
 
 // run executes the app in workDir and returns its exit code and stderr.
@@ -187,6 +188,9 @@ func TestSynthesizesEveryEnvironment(t *testing.T) {
 // TestWarnsOnLocalStateOfProtected: a protected environment with local state
 // is synthesized, with one warning line that names it (and the run succeeds).
 func TestWarnsOnLocalStateOfProtected(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: a whole synth through the binary; environments' TestLocalStateWarning checks the warning itself")
+	}
 	work, out := t.TempDir(), t.TempDir()
 	mustWrite(t, filepath.Join(work, "environments", "prod.json"), []byte(`{"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"}}`))
 	code, stderr := run(t, work, "CDKTF_OUTDIR="+out, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
@@ -223,21 +227,4 @@ func listTree(t *testing.T, dir string) string {
 		return err
 	})
 	return b.String()
-}
-
-// TestBuildReportsPanics proves the last line of defence: an environment the
-// loader did not catch (here one built by hand, with no AZs) makes the
-// networking module panic; build turns that into one line naming the file.
-func TestBuildReportsPanics(t *testing.T) {
-	defer jsii.Close()
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(t.TempDir())})
-	env := environments.Defaults()
-	env.Name, env.File = "broken", "environments/broken.json"
-	err := build(app, &env)
-	if err == nil {
-		t.Fatal("no error for an environment without AZs")
-	}
-	if msg := err.Error(); !strings.HasPrefix(msg, "environments/broken.json: the stack could not be built") || strings.Contains(msg, "\n") {
-		t.Errorf("error is not one line naming the file: %q", msg)
-	}
 }

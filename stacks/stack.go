@@ -3,6 +3,9 @@
 package stacks
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
@@ -21,6 +24,19 @@ import (
 	"github.com/n8n-builder/infra/modules/secrets"
 	"github.com/n8n-builder/infra/modules/waf"
 )
+
+// Build is New for the app's main: a panic while defining the stack is a bug
+// (a user error that environments does not catch yet), returned as one line
+// that names the environment file, instead of a Go and JavaScript stack trace.
+func Build(app cdktf.App, env *environments.Environment) (stack cdktf.TerraformStack, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, _, _ := strings.Cut(strings.TrimSpace(fmt.Sprint(r)), "\n")
+			err = fmt.Errorf("%s: the stack could not be built, a check is missing in environments/ (please report it): %s", env.File, msg)
+		}
+	}()
+	return New(app, env), nil
+}
 
 // New defines the stack of one environment under app, named after it.
 func New(app cdktf.App, env *environments.Environment) cdktf.TerraformStack {

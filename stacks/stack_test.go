@@ -312,3 +312,19 @@ func exampleAs(t *testing.T, file, exposure string) *environments.Environment {
 	}
 	return env
 }
+
+// TestBuildReportsPanics proves the app's last line of defence: an
+// environment the loader did not catch (here one built by hand, with no AZs)
+// makes the networking module panic; Build turns that into one line naming
+// the file.
+func TestBuildReportsPanics(t *testing.T) {
+	env := environments.Defaults()
+	env.Name, env.File = "broken", "environments/broken.json"
+	_, err := stacks.Build(cdktf.Testing_App(nil), &env)
+	if err == nil {
+		t.Fatal("no error for an environment without AZs")
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "environments/broken.json: the stack could not be built") || strings.Contains(msg, "\n") {
+		t.Errorf("error is not one line naming the file: %q", msg)
+	}
+}
