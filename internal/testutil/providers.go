@@ -149,7 +149,6 @@ func oneAWSProvider(dir string) bool {
 // reattach configuration it prints, keyed for the CLI's registry host.
 func startProviderServer(binary, host string) (*providerServer, error) {
 	cmd := exec.Command(binary, "-debug")
-	cmd.Env = append(os.Environ(), "GOGC=off", "GOMEMLIMIT=1536MiB")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

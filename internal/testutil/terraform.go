@@ -139,11 +139,9 @@ func findCLI(name string) (*Terraform, error) {
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
 		"CHECKPOINT_DISABLE=1",
-		// Terraform and the provider are short-lived Go programs that build
-		// large schemas: collecting garbage only past 1.5 GiB saves about a
-		// quarter of their CPU time (measured on plans of the prod stack).
-		"GOGC=off",
-		"GOMEMLIMIT=1536MiB",
+		// No GOGC=off for terraform and the provider: it looked cheaper
+		// once, but the page faults of never reusing memory made the plans
+		// of both stacks cost a third more CPU (34 s against 26 s).
 	}}, nil
 }
 
