@@ -69,10 +69,8 @@ func TestCDNLogsWritePolicy(t *testing.T) {
 // TestCDNLogsPlan validates the resources against the provider (5.100.0 in the
 // mirror; the bindings are generated for 5.84).
 func TestCDNLogsPlan(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	logs := cdnlogsStack()
-	t.Parallel() // no jsii call from here on (see synthMu)
-	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(logs.JSON)))
+	t.Parallel()
+	plan := modulePlan(t, "cdnlogs")
 	counts := testutil.CountByType(plan)
 	for _, typ := range []string{"aws_cloudwatch_log_group", "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_delivery_source", "aws_cloudwatch_log_delivery_destination", "aws_cloudwatch_log_delivery"} {
 		if counts[typ] != 1 {

@@ -135,10 +135,8 @@ func TestCertificatesMisusePanics(t *testing.T) {
 // TestCertificatesPlan proves the validation records' references to the certificate's
 // domain_validation_options (a set) pass terraform validate and plan.
 func TestCertificatesPlan(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	regional := certificatesStacks().regional
-	t.Parallel() // no jsii call from here on (see synthMu)
-	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(regional.JSON)))
+	t.Parallel()
+	plan := modulePlan(t, "certificates_regional")
 	got := testutil.CountByType(plan)
 	for typ, want := range map[string]int{"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2, "aws_route53_record": 2} {
 		if got[typ] != want {
@@ -150,8 +148,6 @@ func TestCertificatesPlan(t *testing.T) {
 // TestCertificatesMockedApply applies and destroys the regional variant with `terraform
 // test` and mocked providers (default and aliased).
 func TestCertificatesMockedApply(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	regional := certificatesStacks().regional
-	t.Parallel() // no jsii call from here on (see synthMu)
-	tf.ApplyWithMocks(t, []byte(regional.JSON), nil)
+	t.Parallel()
+	moduleApplied(t, "certificates")
 }

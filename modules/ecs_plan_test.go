@@ -15,10 +15,8 @@ import (
 // JSON cannot show. Skipped without terraform and the provider mirror
 // (failed under CI).
 func TestECSPlan(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	scaled := ecsStacks().scaled
-	t.Parallel() // no jsii call from here on (see synthMu)
-	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(scaled.JSON)))
+	t.Parallel()
+	plan := modulePlan(t, "ecs_scaled")
 	counts := testutil.CountByType(plan)
 	want := map[string]int{
 		"aws_ecr_repository": 1, "aws_ecr_lifecycle_policy": 1,
@@ -64,13 +62,16 @@ func TestECSPlan(t *testing.T) {
 // environment back through jsondecode: each value arrives exactly as
 // configured, quotes, backslashes, newlines and template sequences included.
 func TestECSEnvironmentValuesSurviveTerraform(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	scaled := ecsStacks().scaled
-	t.Parallel() // no jsii call from here on (see synthMu)
+	t.Parallel()
+	moduleApplied(t, "ecs")
+}
+
+// ecsEnvironmentChecks are the state checks of TestECSEnvironmentValuesSurviveTerraform.
+func ecsEnvironmentChecks(t *testing.T, scaled *testutil.Synthesized) []testutil.StateCheck {
 	td := "aws_ecs_task_definition." + resourceName(t, scaled, "aws_ecs_task_definition", "task_definition")
-	tf.ApplyWithMocks(t, []byte(scaled.JSON), []testutil.StateCheck{{
+	return []testutil.StateCheck{{
 		Expr: "[for e in jsondecode(" + td + ".container_definitions)[0].environment : e.value]",
 		// HCL: "$${" and "%%{" are a literal "${" and "%{".
 		Want: `["first", "https://n8n.example.com/?a=1&b=2", "staging", "3000", "say \"hi\" \\ %%{x}\nnext line", "$${not.a.ref}", "last"]`,
-	}})
+	}}
 }

@@ -275,10 +275,8 @@ func TestLoadBalancerValidation(t *testing.T) {
 // module) through terraform init, validate and plan: the provider schema
 // accepts it, and aws_elb_service_account resolves without calling AWS.
 func TestLoadBalancerPlan(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	prod := loadbalancerStacks().prod
-	t.Parallel() // no jsii call from here on (see synthMu)
-	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(prod.JSON)))
+	t.Parallel()
+	plan := modulePlan(t, "loadbalancer_prod")
 
 	counts := testutil.CountByType(plan)
 	for typ, want := range map[string]int{

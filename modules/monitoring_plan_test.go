@@ -12,10 +12,8 @@ import (
 // destroys it under `terraform test` with a mocked provider. Skipped without
 // terraform and the provider mirror (failed under CI).
 func TestMonitoringPlanAndApply(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	away := monitoringStacks().away
-	t.Parallel() // no jsii call from here on (see synthMu)
-	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(away.JSON)))
+	t.Parallel()
+	plan := modulePlan(t, "monitoring_away")
 	counts := testutil.CountByType(plan)
 	for typ, n := range map[string]int{
 		"aws_kms_key": 2, "aws_kms_alias": 2, "aws_kms_key_policy": 2, "aws_sns_topic": 2, "aws_sns_topic_policy": 2,
@@ -25,5 +23,5 @@ func TestMonitoringPlanAndApply(t *testing.T) {
 			t.Errorf("%s: %d planned, want %d", typ, counts[typ], n)
 		}
 	}
-	tf.ApplyWithMocks(t, []byte(away.JSON), nil)
+	moduleApplied(t, "monitoring")
 }

@@ -336,10 +336,8 @@ func TestWAFProvider(t *testing.T) {
 
 // TestWAFPlan proves the untyped rule statements match the provider's schema.
 func TestWAFPlan(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	restricted := wafStacks().restricted
-	t.Parallel() // no jsii call from here on (see synthMu)
-	plan, _ := tf.Plan(t, testutil.PrepareStack(t, []byte(restricted.JSON)))
+	t.Parallel()
+	plan := modulePlan(t, "waf_restricted")
 	got := testutil.CountByType(plan)
 	for typ, want := range map[string]int{"aws_wafv2_web_acl": 1, "aws_wafv2_ip_set": 2} {
 		if got[typ] != want {

@@ -3,8 +3,10 @@ package testutil
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -105,7 +107,7 @@ func (tf *Terraform) TestWithMocks(t testing.TB, configs map[string][]byte, file
 			t.Fatal(err)
 		}
 	}
-	providers, err := mockProviders(root)
+	providers, err := mockProviders(slices.Collect(maps.Values(configs)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,19 +127,29 @@ func (tf *Terraform) TestWithMocks(t testing.TB, configs map[string][]byte, file
 	return string(out), nil
 }
 
-// mockProviders renders a mock_provider block for every aws provider block of
-// the stack, with well-formed defaults for computed attributes.
-func mockProviders(stackJSON []byte) (string, error) {
-	var stack struct {
-		Provider struct {
-			Aws []struct {
-				Alias string `json:"alias"`
-			} `json:"aws"`
-		} `json:"provider"`
+// mockProviders renders a mock_provider block for every aws provider block
+// of the stacks (the default and each alias, once), with well-formed defaults
+// for computed attributes.
+func mockProviders(stacks [][]byte) (string, error) {
+	var aliases []string
+	for _, data := range stacks {
+		var stack struct {
+			Provider struct {
+				Aws []struct {
+					Alias string `json:"alias"`
+				} `json:"aws"`
+			} `json:"provider"`
+		}
+		if err := json.Unmarshal(data, &stack); err != nil {
+			return "", err
+		}
+		for _, p := range stack.Provider.Aws {
+			if !slices.Contains(aliases, p.Alias) {
+				aliases = append(aliases, p.Alias)
+			}
+		}
 	}
-	if err := json.Unmarshal(stackJSON, &stack); err != nil {
-		return "", err
-	}
+	slices.Sort(aliases) // "" (the default) first
 	types := make([]string, 0, len(mockDefaults))
 	for typ := range mockDefaults {
 		types = append(types, typ)
@@ -145,10 +157,10 @@ func mockProviders(stackJSON []byte) (string, error) {
 	sort.Strings(types)
 
 	var b strings.Builder
-	for _, p := range stack.Provider.Aws {
+	for _, alias := range aliases {
 		b.WriteString("mock_provider \"aws\" {\n")
-		if p.Alias != "" {
-			fmt.Fprintf(&b, "  alias = %q\n", p.Alias)
+		if alias != "" {
+			fmt.Fprintf(&b, "  alias = %q\n", alias)
 		}
 		for _, typ := range types {
 			fmt.Fprintf(&b, "  mock_resource %q {\n    defaults = { %s }\n  }\n", typ, mockDefaults[typ])

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -243,6 +244,15 @@ func PrepareHCLStack(t testing.TB, hcl, stackJSON []byte) string {
 	return prepare(t, "cdk.tf", hcl, stackJSON)
 }
 
+// mockCredentials let the provider plan without an account.
+var mockCredentials = map[string]any{
+	"access_key":                  "mock-access-key",
+	"secret_key":                  "mock-secret-key",
+	"skip_credentials_validation": true,
+	"skip_requesting_account_id":  true,
+	"skip_metadata_api_check":     true,
+}
+
 func prepare(t testing.TB, file string, content, stackJSON []byte) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -259,13 +269,7 @@ func prepare(t testing.TB, file string, content, stackJSON []byte) string {
 	}
 	var providers []map[string]any
 	for _, p := range stack.Provider.Aws {
-		mock := map[string]any{
-			"access_key":                  "mock-access-key",
-			"secret_key":                  "mock-secret-key",
-			"skip_credentials_validation": true,
-			"skip_requesting_account_id":  true,
-			"skip_metadata_api_check":     true,
-		}
+		mock := maps.Clone(mockCredentials)
 		if alias, ok := p["alias"]; ok {
 			mock["alias"] = alias
 		}
