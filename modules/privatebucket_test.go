@@ -5,14 +5,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
+
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/iampolicy"
 	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
-// privatebucketVariants are two stacks: a bucket ("logs") with one extra
-// policy statement, and a versioned one ("site").
-type privatebucketVariants struct{ logs, versioned *testutil.Synthesized }
+// privatebucketVariants are three stacks: a bucket ("logs") with one extra
+// policy statement, a versioned one ("site"), and a versioned one with a
+// fixed name, a KMS key and a provider of its own ("state").
+type privatebucketVariants struct{ logs, versioned, named *testutil.Synthesized }
+
+// privatebucketKeyArn is the KMS key of the "state" variant.
+const privatebucketKeyArn = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 var privatebucketStacks = synthOnce(func() (v privatebucketVariants) {
 	stack := testutil.NewStack()
@@ -28,6 +35,13 @@ var privatebucketStacks = synthOnce(func() (v privatebucketVariants) {
 	site.Versioned(30)
 	site.Policy()
 	v.versioned = testutil.Synth(stack)
+
+	stack = testutil.NewStack()
+	west := provider.NewAwsProvider(stack, jsii.String("aws_west"), &provider.AwsProviderConfig{Region: jsii.String("eu-west-1"), Alias: jsii.String("west")})
+	state := privatebucket.New(stack, "state", privatebucket.Props{Name: "proj-terraform-state", KmsKeyArn: privatebucketKeyArn, Provider: west})
+	state.Versioned(90)
+	state.Policy()
+	v.named = testutil.Synth(stack)
 	return v
 })
 
@@ -121,7 +135,7 @@ func TestPrivateBucketConstructIDs(t *testing.T) {
 
 func TestPrivateBucketMisusePanics(t *testing.T) {
 	for prefix, want := range map[string]string{
-		"":                          "BucketPrefix is required",
+		"":                          "BucketPrefix or Name is required",
 		strings.Repeat("a", 38):     "is 38 characters, Terraform allows 37",
 		strings.Repeat("a", 37)[1:]: "",
 	} {
@@ -167,4 +181,55 @@ func TestPrivateBucketVersionedPanicsOnZeroDays(t *testing.T) {
 		}
 	}()
 	privatebucket.New(testutil.NewStack(), "b", privatebucket.Props{BucketPrefix: "b-"}).Versioned(0)
+}
+
+// TestPrivateBucketNamedKMSProvider: Name fixes the whole name (no prefix),
+// KmsKeyArn makes the default encryption SSE-KMS with a bucket key, and
+// Provider puts every resource in that provider's region.
+func TestPrivateBucketNamedKMSProvider(t *testing.T) {
+	v := privatebucketStacks()
+	s := v.named
+	bucket := s.Resource(t, "aws_s3_bucket", "state")
+	if bucket["bucket"] != "proj-terraform-state" || bucket["bucket_prefix"] != nil {
+		t.Errorf("bucket %v, want bucket proj-terraform-state and no bucket_prefix", bucket)
+	}
+	testutil.AssertResource(t, s, "aws_s3_bucket_server_side_encryption_configuration", map[string]any{
+		"bucket": s.Ref("aws_s3_bucket", "state", "id"),
+		"rule": []any{map[string]any{"bucket_key_enabled": true, "apply_server_side_encryption_by_default": map[string]any{
+			"sse_algorithm": "aws:kms", "kms_master_key_id": privatebucketKeyArn,
+		}}},
+	})
+	n := 0
+	for typ, byName := range s.Tree()["resource"].(map[string]any) {
+		for name, r := range byName.(map[string]any) {
+			n++
+			if got := r.(map[string]any)["provider"]; got != "aws.west" {
+				t.Errorf("%s.%s: provider %v, want aws.west", typ, name, got)
+			}
+		}
+	}
+	if n != 7 {
+		t.Errorf("%d resources, want 7 (bucket, public access block, encryption, ownership, versioning, lifecycle, policy)", n)
+	}
+
+	// Zero values keep what the other buckets had: SSE-S3 without a bucket
+	// key, the default provider.
+	for name, r := range v.logs.Resources("aws_s3_bucket_server_side_encryption_configuration") {
+		rule := r["rule"].([]any)[0].(map[string]any)
+		if sse := rule["apply_server_side_encryption_by_default"].(map[string]any); sse["sse_algorithm"] != "AES256" || sse["kms_master_key_id"] != nil || rule["bucket_key_enabled"] != nil {
+			t.Errorf("%s: rule %v, want AES256 alone", name, rule)
+		}
+		if r["provider"] != nil {
+			t.Errorf("%s: provider %v, want the default", name, r["provider"])
+		}
+	}
+}
+
+func TestPrivateBucketNameOrPrefixPanics(t *testing.T) {
+	defer func() {
+		if msg, _ := recover().(string); !strings.Contains(msg, `BucketPrefix "b-" and Name "b" are both set`) {
+			t.Errorf("panic %q, want one naming both", msg)
+		}
+	}()
+	privatebucket.New(testutil.NewStack(), "b", privatebucket.Props{BucketPrefix: "b-", Name: "b"})
 }

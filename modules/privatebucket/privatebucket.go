@@ -1,7 +1,9 @@
 // Package privatebucket defines an S3 bucket nobody outside the account can
 // read, with the hardening every bucket of this app gets: all four public
-// access blocks, SSE-S3 encryption, ACLs off (BucketOwnerEnforced) and a
-// bucket policy that refuses requests without TLS.
+// access blocks, default encryption (SSE-S3, or SSE-KMS with a key of the
+// caller's), ACLs off (BucketOwnerEnforced) and a bucket policy that refuses
+// requests without TLS. The UI bucket, the ALB log bucket and the Terraform
+// state buckets (modules/statebucket) all get it here.
 //
 // The resources are created beside the bucket in the caller's scope, not in
 // a construct of their own, with construct IDs derived from the bucket's:
@@ -41,19 +43,33 @@ const DenyInsecureTransportSid = "DenyInsecureTransport"
 type Props struct {
 	// BucketPrefix starts the bucket's name; Terraform appends a unique
 	// suffix (bucket names are global). At most MaxPrefixLength characters.
-	// Required.
+	// Required unless Name is set; not both.
 	BucketPrefix string
+	// Name is the bucket's whole name, for a bucket that other configuration
+	// names before it exists (a backend's state bucket). Default: none, the
+	// name comes from BucketPrefix.
+	Name string
 	// ForceDestroy lets `terraform destroy` delete the bucket with its
 	// objects. Default: false (destroy fails on a non-empty bucket).
 	ForceDestroy bool
+	// KmsKeyArn, when set, makes the default encryption SSE-KMS with this
+	// key and an S3 Bucket Key (one KMS request per bucket key period instead
+	// of one per object). Default: SSE-S3 (AES256; see New for why).
+	KmsKeyArn string
+	// Provider is the AWS provider of the bucket's region; every resource of
+	// the bucket uses it. Default: the stack's default provider.
+	Provider cdktf.TerraformProvider
 }
 
 // validate panics on programmer misuse, naming every problem at once; the
 // environments loader reports user errors before this runs.
 func (p Props) validate() {
 	var problems []string
-	if p.BucketPrefix == "" {
-		problems = append(problems, "BucketPrefix is required")
+	switch {
+	case p.BucketPrefix == "" && p.Name == "":
+		problems = append(problems, "BucketPrefix or Name is required")
+	case p.BucketPrefix != "" && p.Name != "":
+		problems = append(problems, fmt.Sprintf("BucketPrefix %q and Name %q are both set: set one", p.BucketPrefix, p.Name))
 	}
 	if len(p.BucketPrefix) > MaxPrefixLength {
 		problems = append(problems, fmt.Sprintf("BucketPrefix %q is %d characters, Terraform allows %d", p.BucketPrefix, len(p.BucketPrefix), MaxPrefixLength))
@@ -67,12 +83,14 @@ func (p Props) validate() {
 // comes from Policy, which every caller must call once: the TLS-only
 // statement is part of it.
 type Bucket struct {
-	scope constructs.Construct
-	id    string
+	scope    constructs.Construct
+	id       string
+	provider cdktf.TerraformProvider
 	// Bucket is the aws_s3_bucket, for what the caller adds (versioning,
 	// lifecycle rules, origins).
 	Bucket s3bucket.S3Bucket
-	// Name is the generated bucket name; ID the same as a resource ID.
+	// Name is the bucket's name (generated from BucketPrefix, or Name); ID
+	// the same as a resource ID.
 	Name, ID, Arn *string
 	// RegionalDomainName is the bucket's regional endpoint, e.g. for a
 	// CloudFront origin.
@@ -80,7 +98,8 @@ type Bucket struct {
 	// PublicAccessBlock is the bucket's public access block; a bucket policy
 	// waits for it.
 	PublicAccessBlock s3bucketpublicaccessblock.S3BucketPublicAccessBlock
-	// Encryption is the default encryption configuration (SSE-S3).
+	// Encryption is the default encryption configuration (SSE-S3, or SSE-KMS
+	// with KmsKeyArn).
 	Encryption s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationA
 	// Ownership turns ACLs off.
 	Ownership s3bucketownershipcontrols.S3BucketOwnershipControls
@@ -90,12 +109,16 @@ type Bucket struct {
 // derived from id (see the package documentation).
 func New(scope constructs.Construct, id string, props Props) *Bucket {
 	props.validate()
-	bucket := s3bucket.NewS3Bucket(scope, jsii.String(id), &s3bucket.S3BucketConfig{
-		BucketPrefix: jsii.String(props.BucketPrefix),
-		ForceDestroy: jsii.Bool(props.ForceDestroy),
-	})
+	p := props.Provider
+	cfg := &s3bucket.S3BucketConfig{ForceDestroy: jsii.Bool(props.ForceDestroy), Provider: p}
+	if props.Name != "" {
+		cfg.Bucket = jsii.String(props.Name)
+	} else {
+		cfg.BucketPrefix = jsii.String(props.BucketPrefix)
+	}
+	bucket := s3bucket.NewS3Bucket(scope, jsii.String(id), cfg)
 	b := &Bucket{
-		scope: scope, id: id, Bucket: bucket,
+		scope: scope, id: id, provider: p, Bucket: bucket,
 		Name: bucket.Bucket(), ID: bucket.Id(), Arn: bucket.Arn(),
 		RegionalDomainName: bucket.BucketRegionalDomainName(),
 	}
@@ -105,18 +128,26 @@ func New(scope constructs.Construct, id string, props Props) *Bucket {
 		BlockPublicPolicy:     jsii.Bool(true),
 		IgnorePublicAcls:      jsii.Bool(true),
 		RestrictPublicBuckets: jsii.Bool(true),
+		Provider:              p,
 	})
-	// SSE-S3 (AES256), not SSE-KMS: ALB access-log delivery supports only
-	// SSE-S3, and with a KMS key CloudFront (OAC) could only read the UI if the
-	// key policy let cloudfront.amazonaws.com decrypt — another key to manage
-	// for files that are public through CloudFront anyway.
+	// SSE-S3 (AES256) by default, not SSE-KMS: ALB access-log delivery
+	// supports only SSE-S3, and with a KMS key CloudFront (OAC) could only read
+	// the UI if the key policy let cloudfront.amazonaws.com decrypt — another
+	// key to manage for files that are public through CloudFront anyway.
+	rule := &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{
+		ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
+			SseAlgorithm: jsii.String("AES256"),
+		},
+	}
+	if props.KmsKeyArn != "" {
+		rule.ApplyServerSideEncryptionByDefault.SseAlgorithm = jsii.String("aws:kms")
+		rule.ApplyServerSideEncryptionByDefault.KmsMasterKeyId = jsii.String(props.KmsKeyArn)
+		rule.BucketKeyEnabled = jsii.Bool(true)
+	}
 	b.Encryption = s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(scope, jsii.String(id+"_encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-				SseAlgorithm: jsii.String("AES256"),
-			},
-		}},
+		Bucket:   bucket.Id(),
+		Rule:     &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{rule},
+		Provider: p,
 	})
 	// BucketOwnerEnforced turns ACLs off: this account owns every object,
 	// whoever writes it (e.g. ELB log delivery), and access is by policy alone.
@@ -126,6 +157,7 @@ func New(scope constructs.Construct, id string, props Props) *Bucket {
 		Bucket:    bucket.Id(),
 		Rule:      &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
 		DependsOn: &[]cdktf.ITerraformDependable{b.PublicAccessBlock},
+		Provider:  p,
 	})
 	return b
 }
@@ -143,6 +175,7 @@ func (b *Bucket) Versioned(noncurrentDays int) (s3bucketversioning.S3BucketVersi
 	versioning := s3bucketversioning.NewS3BucketVersioningA(b.scope, jsii.String(b.id+"_versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
 		Bucket:                  b.ID,
 		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
+		Provider:                b.provider,
 	})
 	lifecycle := s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(b.scope, jsii.String(b.id+"_lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
 		Bucket: b.ID,
@@ -161,6 +194,7 @@ func (b *Bucket) Versioned(noncurrentDays int) (s3bucketversioning.S3BucketVersi
 		// S3 refuses noncurrent-version rules while versioning is being
 		// switched on.
 		DependsOn: &[]cdktf.ITerraformDependable{versioning},
+		Provider:  b.provider,
 	})
 	return versioning, lifecycle
 }
@@ -185,5 +219,6 @@ func (b *Bucket) Policy(statements ...iampolicy.Statement) s3bucketpolicy.S3Buck
 		// access block, which a public-looking policy would otherwise trip, and
 		// after the ownership controls.
 		DependsOn: &[]cdktf.ITerraformDependable{b.PublicAccessBlock, b.Ownership},
+		Provider:  b.provider,
 	})
 }

@@ -3,6 +3,11 @@
 // its own, reachable over TLS only, and with S3-native locking (Terraform >=
 // 1.10, `use_lockfile`) no DynamoDB table is needed.
 //
+// The bucket and its hardening (public access block, ACLs off, TLS-only
+// policy, default encryption) come from modules/privatebucket, like every
+// bucket of this app; this package adds what is the state's own: the key,
+// versioning and how long old state versions are kept.
+//
 // The key is a customer-managed KMS key rather than SSE-S3 because state maps
 // the whole deployment: reading it then takes kms:Decrypt on this key as well
 // as s3:GetObject, so a principal with broad S3 read (a log shipper, an
@@ -11,20 +16,20 @@
 package statebucket
 
 import (
+	"cmp"
+	"fmt"
+	"strings"
+
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmsalias"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/kmskey"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucket"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketlifecycleconfiguration"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketownershipcontrols"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpolicy"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketpublicaccessblock"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketserversideencryptionconfiguration"
 	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/s3bucketversioning"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
-	"github.com/n8n-builder/infra/modules/iampolicy"
+	"github.com/n8n-builder/infra/internal/moved"
+	"github.com/n8n-builder/infra/modules/privatebucket"
 )
 
 // Props configures StateBucket.
@@ -40,9 +45,24 @@ type Props struct {
 	Provider cdktf.TerraformProvider
 }
 
+// withDefaults fills in the documented default of every field left at zero.
+func (p Props) withDefaults() Props {
+	p.NoncurrentVersionDays = cmp.Or(p.NoncurrentVersionDays, 90)
+	return p
+}
+
+// validate panics on programmer misuse, naming every problem at once; the
+// environments loader checks the bucket names before this runs.
 func (p Props) validate() {
+	var problems []string
 	if p.Bucket == "" {
-		panic("statebucket: Bucket is required")
+		problems = append(problems, "Bucket is required")
+	}
+	if p.NoncurrentVersionDays < 1 {
+		problems = append(problems, fmt.Sprintf("NoncurrentVersionDays %d must be at least 1", p.NoncurrentVersionDays))
+	}
+	if len(problems) > 0 {
+		panic("statebucket: " + strings.Join(problems, "; "))
 	}
 }
 
@@ -57,9 +77,7 @@ type StateBucket struct {
 
 // New defines the bucket, its key and its guards under scope.
 func New(scope constructs.Construct, id string, props Props) *StateBucket {
-	if props.NoncurrentVersionDays == 0 {
-		props.NoncurrentVersionDays = 90
-	}
+	props = props.withDefaults()
 	props.validate()
 	c := constructs.NewConstruct(scope, jsii.String(id))
 	p := props.Provider
@@ -77,42 +95,34 @@ func New(scope constructs.Construct, id string, props Props) *StateBucket {
 		TargetKeyId: key.KeyId(),
 		Provider:    p,
 	})
-	bucket := s3bucket.NewS3Bucket(c, jsii.String("bucket"), &s3bucket.S3BucketConfig{
-		Bucket:   jsii.String(props.Bucket),
-		Provider: p,
+
+	// The construct IDs "bucket", "bucket_policy" and
+	// "bucket_policy_document" are the ones this package gave them before it
+	// used privatebucket.
+	bucket := privatebucket.New(c, "bucket", privatebucket.Props{
+		Name:      props.Bucket,
+		KmsKeyArn: *key.Arn(),
+		Provider:  p,
 	})
-	publicBlock := s3bucketpublicaccessblock.NewS3BucketPublicAccessBlock(c, jsii.String("public_access_block"), &s3bucketpublicaccessblock.S3BucketPublicAccessBlockConfig{
-		Bucket:                bucket.Id(),
-		BlockPublicAcls:       jsii.Bool(true),
-		BlockPublicPolicy:     jsii.Bool(true),
-		IgnorePublicAcls:      jsii.Bool(true),
-		RestrictPublicBuckets: jsii.Bool(true),
-		Provider:              p,
-	})
-	s3bucketownershipcontrols.NewS3BucketOwnershipControls(c, jsii.String("ownership_controls"), &s3bucketownershipcontrols.S3BucketOwnershipControlsConfig{
-		Bucket:   bucket.Id(),
-		Rule:     &s3bucketownershipcontrols.S3BucketOwnershipControlsRule{ObjectOwnership: jsii.String("BucketOwnerEnforced")},
-		Provider: p,
-	})
-	s3bucketserversideencryptionconfiguration.NewS3BucketServerSideEncryptionConfigurationA(c, jsii.String("encryption"), &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationAConfig{
-		Bucket: bucket.Id(),
-		Rule: &[]*s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleA{{
-			ApplyServerSideEncryptionByDefault: &s3bucketserversideencryptionconfiguration.S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA{
-				SseAlgorithm:   jsii.String("aws:kms"),
-				KmsMasterKeyId: key.Arn(),
-			},
-			// One KMS request per bucket key period instead of per object.
-			BucketKeyEnabled: jsii.Bool(true),
-		}},
-		Provider: p,
-	})
+	// The hardening resources had IDs of their own before: Terraform moves
+	// them in an existing bootstrap state instead of deleting and re-creating
+	// them (which would leave the state bucket unguarded for a moment).
+	moved.From(c, bucket.PublicAccessBlock, "public_access_block")
+	moved.From(c, bucket.Encryption, "encryption")
+	moved.From(c, bucket.Ownership, "ownership_controls")
+
+	// Versioning and the lifecycle rule stay here, under their old IDs,
+	// rather than privatebucket's Versioned: the state's rule ("expire-old-
+	// state-versions", multipart uploads aborted after 7 days) differs from
+	// Versioned's, and making them one would rewrite the rule of every
+	// existing state bucket.
 	versioning := s3bucketversioning.NewS3BucketVersioningA(c, jsii.String("versioning"), &s3bucketversioning.S3BucketVersioningAConfig{
-		Bucket:                  bucket.Id(),
+		Bucket:                  bucket.ID,
 		VersioningConfiguration: &s3bucketversioning.S3BucketVersioningVersioningConfiguration{Status: jsii.String("Enabled")},
 		Provider:                p,
 	})
 	s3bucketlifecycleconfiguration.NewS3BucketLifecycleConfiguration(c, jsii.String("lifecycle"), &s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationConfig{
-		Bucket: bucket.Id(),
+		Bucket: bucket.ID,
 		Rule: &[]*s3bucketlifecycleconfiguration.S3BucketLifecycleConfigurationRule{{
 			Id:     jsii.String("expire-old-state-versions"),
 			Status: jsii.String("Enabled"),
@@ -129,23 +139,6 @@ func New(scope constructs.Construct, id string, props Props) *StateBucket {
 		DependsOn: &[]cdktf.ITerraformDependable{versioning},
 		Provider:  p,
 	})
-	tlsOnly := iampolicy.New(c, "bucket_policy_document", iampolicy.Statement{
-		// The standard TLS-only guard: a Deny may (and should) cover every
-		// S3 action.
-		Sid:        "DenyInsecureTransport",
-		Effect:     "Deny",
-		Actions:    []string{"s3:*"},
-		Resources:  []string{*bucket.Arn(), *bucket.Arn() + "/*"},
-		Principals: map[string][]string{"*": {"*"}},
-		Conditions: []iampolicy.Condition{{Test: "Bool", Variable: "aws:SecureTransport", Values: []string{"false"}}},
-	})
-	s3bucketpolicy.NewS3BucketPolicy(c, jsii.String("bucket_policy"), &s3bucketpolicy.S3BucketPolicyConfig{
-		Bucket:   bucket.Id(),
-		Policy:   tlsOnly.Json(),
-		Provider: p,
-		// S3 refuses a policy while the public access block is being
-		// changed in parallel; put the block in place first.
-		DependsOn: &[]cdktf.ITerraformDependable{publicBlock},
-	})
-	return &StateBucket{Construct: c, BucketName: bucket.Bucket(), BucketArn: bucket.Arn(), KeyArn: key.Arn()}
+	bucket.Policy()
+	return &StateBucket{Construct: c, BucketName: bucket.Name, BucketArn: bucket.Arn, KeyArn: key.Arn()}
 }
