@@ -44,6 +44,7 @@ func applyChecks(s *stackOutput) []testutil.StateCheck {
 // the run), proving the whole configuration applies and destroys without an
 // account.
 func TestApplyAndDestroy(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range []string{"dev"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -69,6 +70,7 @@ func TestApplyAndDestroy(t *testing.T) {
 // it names only some protected resources; TestPreventDestroy checks that
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	s := stack(t, "prod")
 	if !s.env.Protected || lifted.env.Protected {
 		t.Fatalf("prod protected = %v, lifted protected = %v; want true, false", s.env.Protected, lifted.env.Protected)

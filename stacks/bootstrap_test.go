@@ -123,11 +123,12 @@ func TestBootstrap(t *testing.T) {
 // TestBootstrapPlanAndScan plans the bootstrap stack and scans the plan: no
 // HIGH or CRITICAL finding, and no rule of the ignore file applies to it.
 func TestBootstrapPlanAndScan(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
 	data, err := bootstrap()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := testutil.NeedTerraform(t)
+	t.Parallel() // after the synth (jsii); plans run together (see TestMain)
 	dir := testutil.PrepareStack(t, data)
 	plan, raw := tf.Plan(t, dir)
 	counts := testutil.CountByType(plan)

@@ -17,6 +17,7 @@ import (
 // the terraform plans the other tiers read.
 
 func TestHCLPlansLikeJSON(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range slices.Sorted(maps.Keys(synthesized)) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -37,6 +38,7 @@ func TestHCLPlansLikeJSON(t *testing.T) {
 }
 
 func TestOpenTofuPlansLikeTerraform(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range slices.Sorted(maps.Keys(synthesized)) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -33,6 +33,7 @@ type stackOutput struct {
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	testutil.RunPlansTogether()
 	code := func() int {
 		defer jsii.Close()
 		envs, err := environments.LoadAll(environments.Embedded, "environments")

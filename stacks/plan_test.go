@@ -57,6 +57,7 @@ func makePlan(t *testing.T, key planKey) *madePlan {
 }
 
 func TestPlanNetworking(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

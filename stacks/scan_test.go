@@ -20,6 +20,7 @@ const ignoreFile = "../.trivyignore.yaml"
 // accepts it; every other finding is logged. An ignore rule that accepts
 // nothing in any environment fails too, so the file lists only what exists.
 func TestSecurityScan(t *testing.T) {
+	t.Parallel()                                       // plans run together (see TestMain)
 	ignore, err := planscan.LoadIgnoreFile(ignoreFile) // checked even without trivy
 	if err != nil {
 		t.Fatal(err)

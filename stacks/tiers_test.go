@@ -60,6 +60,7 @@ func expect(t *testing.T, what string, got map[string]any, want map[string]any) 
 }
 
 func TestPlanResourceCounts(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	tests := []struct {
 		env    string
 		counts map[string]int
@@ -120,6 +121,7 @@ func TestPlanResourceCounts(t *testing.T) {
 }
 
 func TestPlanLoadBalancer(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -138,6 +140,7 @@ func TestPlanLoadBalancer(t *testing.T) {
 }
 
 func TestPlanListenersPerEnvironment(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	t.Run("dev forwards HTTP", func(t *testing.T) {
 		t.Parallel()
 		l := one(t, "dev", "aws_lb_listener")
@@ -158,6 +161,7 @@ func TestPlanListenersPerEnvironment(t *testing.T) {
 }
 
 func TestPlanBridgeService(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -226,6 +230,7 @@ func TestDevIsCheap(t *testing.T) {
 // TestPlanOfficeHoursInDev: dev runs MON-FRI 08:00-19:00 New York time and
 // has zero tasks otherwise; prod has no schedule (the twin).
 func TestPlanOfficeHoursInDev(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	sc := stack(t, "dev").env.Bridge.Schedule
 	if !sc.Enabled {
 		t.Fatal("dev has no office-hours schedule")
@@ -289,6 +294,7 @@ func lifecycleOf(res map[string]any) map[string]any {
 // TestProdRunsOneBridge: the bridge keeps sessions in memory, so prod runs
 // one task, which ECS replaces in either AZ; no autoscaling adds a second.
 func TestProdRunsOneBridge(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	prod := stack(t, "prod")
 	if b := prod.env.Bridge; b.DesiredCount != 1 || b.Autoscaling.Enabled || b.SharedSessionState {
 		t.Fatalf("prod bridge: desiredCount %d, autoscaling %v, sharedSessionState %v; want 1, false, false", b.DesiredCount, b.Autoscaling.Enabled, b.SharedSessionState)
@@ -360,6 +366,7 @@ func TestAlertsWhereProtected(t *testing.T) {
 }
 
 func TestPlanFrontend(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -443,6 +450,7 @@ func TestPlanFrontend(t *testing.T) {
 
 // TestPlanIsCreateOnly: a fresh plan only creates (and reads data sources).
 func TestPlanIsCreateOnly(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -457,6 +465,7 @@ func TestPlanIsCreateOnly(t *testing.T) {
 
 // TestEveryResourceCarriesDefaultTags checks every taggable planned resource.
 func TestEveryResourceCarriesDefaultTags(t *testing.T) {
+	t.Parallel() // plans run together (see TestMain)
 	for _, name := range []string{"dev", "prod"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

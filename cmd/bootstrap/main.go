@@ -44,6 +44,11 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	// cdktf creates only the last folder of outdir, and a fresh checkout
+	// has no cdktf.out yet.
+	if err := os.MkdirAll(outdir, 0o755); err != nil {
+		fail(err)
+	}
 	defer jsii.Close()
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stacks.NewBootstrap(app, buckets, outdirDepth)

@@ -4,8 +4,11 @@ package testutil
 
 import (
 	"encoding/json"
+	"flag"
 	"os"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -162,6 +165,8 @@ func (s *Synthesized) Ref(resourceType, part, attr string) string {
 // once), then the tests, then closes the jsii runtime, reports the skipped
 // tiers (ReportSkipped) and exits.
 func Main(m *testing.M, setup func()) {
+	flag.Parse()
+	RunPlansTogether()
 	code := func() int {
 		defer jsii.Close()
 		setup()
@@ -179,4 +184,22 @@ func Strings(v any) []string {
 		out[i], _ = x.(string)
 	}
 	return out
+}
+
+// plansAtOnce is how many tests of a package may run in parallel when the
+// terraform tiers run: each waits mostly on a terraform or tofu process, so
+// twice the default (GOMAXPROCS) keeps both cores of a small machine busy
+// while one test waits for a plan another one makes.
+const plansAtOnce = 4
+
+// RunPlansTogether raises -test.parallel to plansAtOnce unless the command
+// line sets it; call it from TestMain after flag.Parse. The terraform tiers'
+// tests call t.Parallel at their start, so their plans, applies and scans
+// overlap instead of running one top-level test after another.
+func RunPlansTogether() {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set && !testing.Short() {
+		flag.Set("test.parallel", strconv.Itoa(max(plansAtOnce, runtime.GOMAXPROCS(0))))
+	}
 }
