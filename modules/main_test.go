@@ -153,9 +153,9 @@ func modulePlan(t *testing.T, name string) *tfjson.Plan {
 			"monitoring_away":       monitoringStacks().away,
 			"waf_restricted":        wafStacks().restricted,
 		}
-		configs := map[string][]byte{}
+		configs := map[string]testutil.Config{}
 		for name, s := range stacks {
-			configs[name] = []byte(s.JSON)
+			configs[name] = testutil.Config{JSON: []byte(s.JSON)}
 		}
 		modulePlans = tf.PlanTogether(t, configs)
 	})

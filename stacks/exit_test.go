@@ -13,8 +13,10 @@ import (
 // The exit tiers prove that the synthesized configuration outlives CDKTF
 // (see "Leaving CDKTF" in the README): its HCL form (`cdktf synth --hcl`)
 // plans to the same resource addresses, actions and planned values as the
-// JSON, and OpenTofu plans the JSON the same way Terraform does. Both reuse
-// the terraform plans the other tiers read.
+// JSON, and OpenTofu plans the JSON the same way Terraform does. Each plans
+// every environment at once (testutil.PlanTogether: each stack a child
+// module of a generated root) and compares it with the terraform plan of
+// the stack alone that the other tiers read.
 
 func TestHCLPlansLikeJSON(t *testing.T) {
 	t.Parallel() // plans run together (see TestMain)

@@ -9,11 +9,13 @@ import (
 	"github.com/n8n-builder/infra/internal/testutil"
 )
 
-// plans holds the plans made so far, each once per test binary: init and
-// plan against the provider mirror with mock credentials. The terraform plan
-// is the one most tests read; the OpenTofu and HCL tiers (exit_test.go) add their own.
+// plans holds the plans made so far, each once per test binary, against
+// the provider with mock credentials. The terraform plan of each stack as
+// synthesized is the one most tests read (and Trivy scans), made alone; the
+// OpenTofu and HCL tiers (exit_test.go) plan every environment at once
+// (testutil.PlanTogether), one plan per CLI and form.
 var (
-	plansOnce sync.Map // planKey -> *sync.Once
+	plansOnce sync.Map // planKey with env "" for a plan of all -> *sync.Once
 	plans     sync.Map // planKey -> *madePlan
 )
 
@@ -23,7 +25,7 @@ type planKey struct{ cli, form, env string }
 
 type madePlan struct {
 	plan *tfjson.Plan
-	json []byte // `show -json` output
+	json []byte // `show -json` output, of a plan made alone
 }
 
 // plan returns the terraform plan of an environment, making it on first use.
@@ -39,15 +41,28 @@ func planJSON(t *testing.T, name string) []byte {
 func makePlan(t *testing.T, key planKey) *madePlan {
 	t.Helper()
 	tf := testutil.NeedCLI(t, key.cli)
-	once, _ := plansOnce.LoadOrStore(key, &sync.Once{})
+	alone := key.cli == "terraform" && key.form == "json"
+	onceKey := key
+	if !alone {
+		onceKey.env = ""
+	}
+	once, _ := plansOnce.LoadOrStore(onceKey, &sync.Once{})
 	once.(*sync.Once).Do(func() {
-		s := stack(t, key.env)
-		dir := testutil.PrepareStack(t, s.json)
-		if key.form == "hcl" {
-			dir = testutil.PrepareHCLStack(t, s.hcl, s.json)
+		if alone {
+			p, raw := tf.Plan(t, testutil.PrepareStack(t, stack(t, key.env).json))
+			plans.Store(key, &madePlan{p, raw})
+			return
 		}
-		p, raw := tf.Plan(t, dir)
-		plans.Store(key, &madePlan{p, raw})
+		configs := map[string]testutil.Config{}
+		for name, s := range synthesized {
+			configs[name] = testutil.Config{JSON: s.json}
+			if key.form == "hcl" {
+				configs[name] = testutil.Config{JSON: s.json, HCL: s.hcl}
+			}
+		}
+		for name, p := range tf.PlanTogether(t, configs) {
+			plans.Store(planKey{key.cli, key.form, name}, &madePlan{plan: p})
+		}
 	})
 	p, ok := plans.Load(key)
 	if !ok {

@@ -227,23 +227,6 @@ func (tf *Terraform) Run(dir string, args ...string) ([]byte, error) {
 	return stdout.Bytes(), nil
 }
 
-// PrepareStack copies a synthesized stack into a new directory and adds an
-// override file that gives every AWS provider block mock credentials and turns
-// off the calls a real account needs, and keeps state local. The override
-// exists only in tests; users deploy the stack as synthesized.
-func PrepareStack(t testing.TB, stackJSON []byte) string {
-	t.Helper()
-	return prepare(t, "cdk.tf.json", stackJSON, stackJSON)
-}
-
-// PrepareHCLStack is PrepareStack for the HCL form of a stack (cdk.tf, as
-// `cdktf synth --hcl` writes it); stackJSON, the same stack as JSON, names
-// the provider blocks to override.
-func PrepareHCLStack(t testing.TB, hcl, stackJSON []byte) string {
-	t.Helper()
-	return prepare(t, "cdk.tf", hcl, stackJSON)
-}
-
 // mockCredentials let the provider plan without an account.
 var mockCredentials = map[string]any{
 	"access_key":                  "mock-access-key",
@@ -253,10 +236,14 @@ var mockCredentials = map[string]any{
 	"skip_metadata_api_check":     true,
 }
 
-func prepare(t testing.TB, file string, content, stackJSON []byte) string {
+// PrepareStack copies a synthesized stack into a new directory and adds an
+// override file that gives every AWS provider block mock credentials and turns
+// off the calls a real account needs, and keeps state local. The override
+// exists only in tests; users deploy the stack as synthesized.
+func PrepareStack(t testing.TB, stackJSON []byte) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, file), content, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "cdk.tf.json"), stackJSON, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var stack struct {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/n8n-builder/infra/internal/awsprovider"
@@ -28,14 +30,14 @@ import (
 // configuration (with the mock credentials of PrepareStack), and are passed
 // down; its backend goes (a child module has none). Names must be valid
 // Terraform identifiers.
-func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string][]byte) map[string]*tfjson.Plan {
+func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string]Config) map[string]*tfjson.Plan {
 	t.Helper()
 	dir := t.TempDir()
 	var rootProviders []map[string]any // distinct configurations, alias p0, p1, ...
 	calls := map[string]any{}
 	for _, name := range slices.Sorted(maps.Keys(stacks)) {
 		var stack map[string]any
-		if err := json.Unmarshal(stacks[name], &stack); err != nil {
+		if err := json.Unmarshal(stacks[name].JSON, &stack); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		passed := map[string]string{} // child's provider address -> root's
@@ -63,11 +65,18 @@ func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string][]byte) map[st
 			aws := terraform["required_providers"].(map[string]any)["aws"].(map[string]any)
 			aws["configuration_aliases"] = aliases
 		}
-		data, _ := json.Marshal(stack)
+		file, data := "cdk.tf.json", []byte(nil)
+		data, _ = json.Marshal(stack)
+		if hcl := stacks[name].HCL; hcl != nil {
+			if len(aliases) > 0 {
+				t.Fatalf("%s: PlanTogether takes HCL only of stacks without aliased providers", name)
+			}
+			file, data = "cdk.tf", withoutProvidersAndBackend(t, hcl)
+		}
 		if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name, "cdk.tf.json"), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name, file), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		calls[name] = map[string]any{"source": "./" + name, "providers": passed}
@@ -93,6 +102,36 @@ func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string][]byte) map[st
 		out[name] = childPlan(plan, name)
 	}
 	return out
+}
+
+// Config is one stack for PlanTogether: as synthesized (JSON), and if HCL
+// is set, the same stack as `cdktf synth --hcl` writes it, planned instead.
+type Config struct {
+	JSON, HCL []byte
+}
+
+// withoutProvidersAndBackend removes the provider blocks and the backend
+// from an HCL configuration: as a child module it takes its providers from
+// the root and has no backend.
+func withoutProvidersAndBackend(t testing.TB, src []byte) []byte {
+	t.Helper()
+	f, diags := hclwrite.ParseConfig(src, "cdk.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, b := range f.Body().Blocks() {
+		switch b.Type() {
+		case "provider":
+			f.Body().RemoveBlock(b)
+		case "terraform":
+			for _, inner := range b.Body().Blocks() {
+				if inner.Type() == "backend" {
+					b.Body().RemoveBlock(inner)
+				}
+			}
+		}
+	}
+	return f.Bytes()
 }
 
 // childPlan is the part of a plan that belongs to the child module name,
