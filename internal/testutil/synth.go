@@ -187,10 +187,12 @@ func Strings(v any) []string {
 }
 
 // plansAtOnce is how many tests of a package may run in parallel when the
-// terraform tiers run: each waits mostly on a terraform or tofu process, so
-// twice the default (GOMAXPROCS) keeps both cores of a small machine busy
-// while one test waits for a plan another one makes.
-const plansAtOnce = 4
+// terraform tiers run. Such a test mostly waits: on a terraform, tofu or
+// Trivy process, or on a plan another test is making. With the default
+// (GOMAXPROCS, 2 here) the waiting tests held every slot and the packages'
+// independent plans and applies ran one after the other; with 8 they
+// overlap and keep the cores busy (peak memory of the full suite: 3.3 GB).
+const plansAtOnce = 8
 
 // RunPlansTogether raises -test.parallel to plansAtOnce unless the command
 // line sets it; call it from TestMain after flag.Parse. The terraform tiers'
