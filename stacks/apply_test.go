@@ -70,12 +70,17 @@ func TestApplyAndDestroy(t *testing.T) {
 // it names only some protected resources; TestPreventDestroy checks that
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
+	tf := testutil.NeedTerraform(t)
+	lifted, err := liftedProd() // jsii, so before t.Parallel
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Parallel() // plans run together (see TestMain)
 	s := stack(t, "prod")
 	if !s.env.Protected || lifted.env.Protected {
 		t.Fatalf("prod protected = %v, lifted protected = %v; want true, false", s.env.Protected, lifted.env.Protected)
 	}
-	out, err := testutil.NeedTerraform(t).TestWithMocks(t,
+	out, err := tf.TestWithMocks(t,
 		map[string][]byte{"": s.json, "lifted": lifted.json},
 		[]testutil.TestFile{
 			{Name: "refuse", Runs: []testutil.TestRun{{Name: "apply", Checks: applyChecks(s)}}},

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
@@ -46,11 +47,6 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		lifted, err = synthLifted("prod")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
 		return m.Run()
 	}()
 	testutil.ReportSkipped()
@@ -86,9 +82,10 @@ func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error)
 	return out, nil
 }
 
-// lifted is the prod stack after the README's first step to remove prod on
-// purpose: its file with "protected": false.
-var lifted *stackOutput
+// liftedProd is the prod stack after the README's first step to remove prod on
+// purpose: its file with "protected": false; synthesized on first use (only
+// the terraform tier reads it), which must come before t.Parallel.
+var liftedProd = sync.OnceValues(func() (*stackOutput, error) { return synthLifted("prod") })
 
 // synthLifted synthesizes environment name with "protected" set to false in
 // its file, in an app of its own (a stack's name is unique per app).
