@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/nodeversion"
 )
 
@@ -71,8 +72,9 @@ func TestBadInput(t *testing.T) {
 	if len(files) < 25 {
 		t.Fatalf("%d bad-input files, want at least 25", len(files))
 	}
-	for _, file := range files {
+	for i, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), ".json")
+		throughApp := !testing.Short() || i%5 == 0
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			data, err := os.ReadFile(file)
@@ -85,6 +87,13 @@ func TestBadInput(t *testing.T) {
 			}
 			work := t.TempDir()
 			mustWrite(t, filepath.Join(work, "environments", name+".json"), data)
+			if !throughApp {
+				problems := loadRefusal(t, work)
+				if w := strings.TrimSpace(string(want)); !strings.Contains(problems, "environments/"+name+".json: ") || !strings.Contains(problems, w) {
+					t.Errorf("problems do not name the file and %q:\n%s", w, problems)
+				}
+				return
+			}
 			marker := filepath.Join(work, "cdktf.out", "stacks", "old", "cdk.tf.json")
 			mustWrite(t, marker, []byte("previous output"))
 			before := listTree(t, filepath.Join(work, "cdktf.out"))
@@ -104,6 +113,25 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The refusal suites (TestBadInput, TestHostileEnvironments) start the app
+// for every case, except under -short: there only some cases run through
+// the app and the rest through environments.LoadDir, in the test binary.
+// Every refusal is an error of LoadDir that main prints before "nothing was
+// synthesized" and exit 1, which the cases through the app check; starting
+// the app two hundred times was a third of the quick loop's CPU.
+
+// loadRefusal loads the environments folder in work in the test binary, as
+// the app run from work would, and returns the problems as the app prints
+// them (paths relative to work); the test fails if LoadDir accepts it.
+func loadRefusal(t *testing.T, work string) string {
+	t.Helper()
+	_, err := environments.LoadDir(filepath.Join(work, "environments"))
+	if err == nil {
+		t.Fatal("the folder was accepted; want a refusal")
+	}
+	return strings.ReplaceAll(err.Error(), work+string(filepath.Separator), "")
 }
 
 func TestUnknownEnvironmentsDir(t *testing.T) {
