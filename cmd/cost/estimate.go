@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -285,7 +286,7 @@ var components = []struct {
 		e.fixed("CloudFront data out", afterFree(e.a.CDNGB, cdnFreeGB, " GB", priceCDNGB.String()), gb*priceCDNGB.USD)
 		e.fixed("CloudFront requests", afterFree(e.a.Requests, cdnFreeRequests, " requests", priceCDN10kRequests.String()+" per 10k"), req/10_000*priceCDN10kRequests.USD)
 		for _, d := range distributions {
-			if pc := d.Attrs["price_class"]; pc != "PriceClass_100" { // the app always sets one
+			if pc := cmp.Or(d.Attrs["price_class"], any("PriceClass_All")); pc != "PriceClass_100" { // unset is All
 				e.note("%s uses %v: viewers outside North America and Europe pay more than the US rates used here", d, pc)
 			}
 		}

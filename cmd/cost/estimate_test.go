@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -329,5 +330,21 @@ func TestEstimateOfficeHoursRefusesWhatItCannotRead(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, c.want)
 			}
 		})
+	}
+}
+
+// A distribution without price_class serves from every edge (AWS's default):
+// the note names PriceClass_All.
+func TestEstimateNotesDefaultPriceClass(t *testing.T) {
+	s, err := parseStack([]byte(stackJSON(usEast1, `"aws_cloudfront_distribution": {"d": {}}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Estimate(s, testAssumptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "aws_cloudfront_distribution.d uses PriceClass_All") }) {
+		t.Errorf("notes %q do not name PriceClass_All", rep.Notes)
 	}
 }
