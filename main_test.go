@@ -87,29 +87,12 @@ func TestBadInput(t *testing.T) {
 			}
 			work := t.TempDir()
 			mustWrite(t, filepath.Join(work, "environments", name+".json"), data)
-			if !throughApp {
-				problems := loadRefusal(t, work)
-				if w := strings.TrimSpace(string(want)); !strings.Contains(problems, "environments/"+name+".json: ") || !strings.Contains(problems, w) {
-					t.Errorf("problems do not name the file and %q:\n%s", w, problems)
-				}
-				return
+			problems := refusal(t, work, throughApp, func() (int, string) { return run(t, work) })
+			if w := strings.TrimSpace(string(want)); !strings.Contains(problems, "environments/"+name+".json: ") || !strings.Contains(problems, w) {
+				t.Errorf("problems do not name the file and %q:\n%s", w, problems)
 			}
-			marker := filepath.Join(work, "cdktf.out", "stacks", "old", "cdk.tf.json")
-			mustWrite(t, marker, []byte("previous output"))
-			before := listTree(t, filepath.Join(work, "cdktf.out"))
-
-			code, stderr := run(t, work)
-			if code != 1 {
-				t.Errorf("exit code %d, want 1; stderr:\n%s", code, stderr)
-			}
-			if w := strings.TrimSpace(string(want)); !strings.Contains(stderr, "environments/"+name+".json: ") || !strings.Contains(stderr, w) {
-				t.Errorf("stderr does not name the file and %q:\n%s", w, stderr)
-			}
-			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
-				t.Errorf("panicked:\n%s", stderr)
-			}
-			if after := listTree(t, filepath.Join(work, "cdktf.out")); after != before {
-				t.Errorf("cdktf.out changed:\nbefore %s\nafter  %s", before, after)
+			if strings.Contains(problems, "panic") || strings.Contains(problems, "goroutine") {
+				t.Errorf("panicked:\n%s", problems)
 			}
 		})
 	}
@@ -122,16 +105,34 @@ func TestBadInput(t *testing.T) {
 // synthesized" and exit 1, which the cases through the app check; starting
 // the app two hundred times was a third of the quick loop's CPU.
 
-// loadRefusal loads the environments folder in work in the test binary, as
-// the app run from work would, and returns the problems as the app prints
-// them (paths relative to work); the test fails if LoadDir accepts it.
-func loadRefusal(t *testing.T, work string) string {
+// refusal returns the problems found in the environments folder in work.
+// throughApp: run the app there (runApp), beside an existing cdktf.out, and
+// fail unless it exits 1, ends with "nothing was synthesized" and leaves
+// cdktf.out as it was. Otherwise load the folder in the test binary as the
+// app run from work would (paths relative to work), failing if it loads.
+func refusal(t *testing.T, work string, throughApp bool, runApp func() (code int, stderr string)) string {
 	t.Helper()
-	_, err := environments.LoadDir(filepath.Join(work, "environments"))
-	if err == nil {
-		t.Fatal("the folder was accepted; want a refusal")
+	if !throughApp {
+		_, err := environments.LoadDir(filepath.Join(work, "environments"))
+		if err == nil {
+			t.Fatal("the folder was accepted; want a refusal")
+		}
+		return strings.ReplaceAll(err.Error(), work+string(filepath.Separator), "")
 	}
-	return strings.ReplaceAll(err.Error(), work+string(filepath.Separator), "")
+	mustWrite(t, filepath.Join(work, "cdktf.out", "stacks", "old", "cdk.tf.json"), []byte("previous output"))
+	before := listTree(t, filepath.Join(work, "cdktf.out"))
+	code, stderr := runApp()
+	if code != 1 {
+		t.Errorf("exit code %d, want 1; stderr:\n%s", code, stderr)
+	}
+	problems, ok := strings.CutSuffix(stderr, "\nnothing was synthesized\n")
+	if !ok {
+		t.Errorf("stderr does not end with one line \"nothing was synthesized\":\n%s", stderr)
+	}
+	if after := listTree(t, filepath.Join(work, "cdktf.out")); after != before {
+		t.Errorf("cdktf.out changed:\nbefore %s\nafter  %s", before, after)
+	}
+	return problems
 }
 
 func TestUnknownEnvironmentsDir(t *testing.T) {
