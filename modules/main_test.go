@@ -141,23 +141,19 @@ func modulePlan(t *testing.T, name string) *tfjson.Plan {
 	t.Helper()
 	tf := testutil.NeedTerraform(t)
 	modulePlansOnce.Do(func() {
+		config := func(s *testutil.Synthesized) testutil.Config { return testutil.Config{JSON: []byte(s.JSON)} }
 		frontend := frontendStacks()
-		stacks := map[string]*testutil.Synthesized{
-			"cdnlogs":               cdnlogsStack(),
-			"certificates_regional": certificatesStacks().regional,
-			"ecs_scaled":            ecsStacks().scaled,
-			"frontend_dev":          frontend.dev,
-			"frontend_prod":         frontend.prod,
-			"frontend_private_alb":  frontend.privateALB,
-			"loadbalancer_prod":     loadbalancerStacks().prod,
-			"monitoring_away":       monitoringStacks().away,
-			"waf_restricted":        wafStacks().restricted,
-		}
-		configs := map[string]testutil.Config{}
-		for name, s := range stacks {
-			configs[name] = testutil.Config{JSON: []byte(s.JSON)}
-		}
-		modulePlans = tf.PlanTogether(t, configs)
+		modulePlans = tf.PlanTogether(t, map[string]testutil.Config{
+			"cdnlogs":               config(cdnlogsStack()),
+			"certificates_regional": config(certificatesStacks().regional),
+			"ecs_scaled":            config(ecsStacks().scaled),
+			"frontend_dev":          config(frontend.dev),
+			"frontend_prod":         config(frontend.prod),
+			"frontend_private_alb":  config(frontend.privateALB),
+			"loadbalancer_prod":     config(loadbalancerStacks().prod),
+			"monitoring_away":       config(monitoringStacks().away),
+			"waf_restricted":        config(wafStacks().restricted),
+		})
 	})
 	plan, ok := modulePlans[name]
 	if !ok {

@@ -55,10 +55,11 @@ func makePlan(t *testing.T, key planKey) *madePlan {
 		}
 		configs := map[string]testutil.Config{}
 		for name, s := range synthesized {
-			configs[name] = testutil.Config{JSON: s.json}
+			c := testutil.Config{JSON: s.json}
 			if key.form == "hcl" {
-				configs[name] = testutil.Config{JSON: s.json, HCL: s.hcl}
+				c.HCL = s.hcl
 			}
+			configs[name] = c
 		}
 		for name, p := range tf.PlanTogether(t, configs) {
 			plans.Store(planKey{key.cli, key.form, name}, &madePlan{plan: p})

@@ -65,8 +65,8 @@ func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string]Config) map[st
 			aws := terraform["required_providers"].(map[string]any)["aws"].(map[string]any)
 			aws["configuration_aliases"] = aliases
 		}
-		file, data := "cdk.tf.json", []byte(nil)
-		data, _ = json.Marshal(stack)
+		file := "cdk.tf.json"
+		data, _ := json.Marshal(stack)
 		if hcl := stacks[name].HCL; hcl != nil {
 			if len(aliases) > 0 {
 				t.Fatalf("%s: PlanTogether takes HCL only of stacks without aliased providers", name)
@@ -135,7 +135,8 @@ func withoutProvidersAndBackend(t testing.TB, src []byte) []byte {
 }
 
 // childPlan is the part of a plan that belongs to the child module name,
-// with the addresses it would have as the root module.
+// with the addresses it would have as the root module. It rewrites those
+// addresses in plan itself: call it once per child.
 func childPlan(plan *tfjson.Plan, name string) *tfjson.Plan {
 	module := "module." + name
 	strip := func(address string) string {
