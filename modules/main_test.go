@@ -132,7 +132,7 @@ func policyStatements(t *testing.T, s *testutil.Synthesized, part string) []map[
 // which loads the provider's schema.
 var (
 	modulePlansOnce sync.Once
-	modulePlans     map[string]*tfjson.Plan
+	modulePlans     map[string]testutil.Plan
 )
 
 // modulePlan returns the terraform plan of one module test stack, or skips
@@ -159,7 +159,7 @@ func modulePlan(t *testing.T, name string) *tfjson.Plan {
 	if !ok {
 		t.Fatalf("no plan of %s: planning the module stacks failed in an earlier test, or no such stack", name)
 	}
-	return plan
+	return plan.Plan
 }
 
 // The apply tiers apply and destroy their stacks under `terraform test` with

@@ -6,11 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/aws/jsii-runtime-go"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/planscan"
@@ -18,35 +14,9 @@ import (
 	"github.com/n8n-builder/infra/stacks"
 )
 
-// bootstrap is the bootstrap stack of the repository's environments,
-// synthesized once on first use (as cmd/bootstrap writes it).
-var bootstrap = sync.OnceValues(func() ([]byte, error) {
-	envs := make([]*environments.Environment, 0, len(synthesized))
-	for _, s := range synthesized {
-		envs = append(envs, s.env)
-	}
-	buckets, err := stacks.StateBuckets(envs)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "bootstrap-test-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
-	stacks.NewBootstrap(app, buckets, 4)
-	app.Synth()
-	return os.ReadFile(filepath.Join(dir, "stacks", stacks.BootstrapStack, "cdk.tf.json"))
-})
-
 func bootstrapStack(t *testing.T) *testutil.Synthesized {
 	t.Helper()
-	data, err := bootstrap()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return testutil.Parse(data)
+	return testutil.Parse(bootstrapJSON)
 }
 
 func TestStateBuckets(t *testing.T) {
@@ -123,14 +93,9 @@ func TestBootstrap(t *testing.T) {
 // TestBootstrapPlanAndScan plans the bootstrap stack and scans the plan: no
 // HIGH or CRITICAL finding, and no rule of the ignore file applies to it.
 func TestBootstrapPlanAndScan(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
-	data, err := bootstrap()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Parallel() // after the synth (jsii); plans run together (see TestMain)
-	dir := testutil.PrepareStack(t, data)
-	plan, raw := tf.Plan(t, dir)
+	t.Parallel() // plans run together (see TestMain)
+	p := makePlan(t, "terraform", stacks.BootstrapStack)
+	plan, raw := p.Plan, p.JSON
 	counts := testutil.CountByType(plan)
 	for typ, n := range map[string]int{"aws_s3_bucket": 1, "aws_kms_key": 1, "aws_kms_alias": 1, "aws_s3_bucket_policy": 1, "aws_s3_bucket_lifecycle_configuration": 1} {
 		if counts[typ] != n {

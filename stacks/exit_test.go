@@ -13,10 +13,10 @@ import (
 // The exit tiers prove that the synthesized configuration outlives CDKTF
 // (see "Leaving CDKTF" in the README): its HCL form (`cdktf synth --hcl`)
 // plans to the same resource addresses, actions and planned values as the
-// JSON, and OpenTofu plans the JSON the same way Terraform does. Each plans
-// every environment at once (testutil.PlanTogether: each stack a child
-// module of a generated root) and compares it with the terraform plan of
-// the stack alone that the other tiers read.
+// JSON, and OpenTofu plans the JSON the same way Terraform does. Each
+// stack is a child module of a generated root (testutil.PlanTogether):
+// terraform plans both forms of every environment at once, and OpenTofu
+// every environment, in a plan of its own.
 
 func TestHCLPlansLikeJSON(t *testing.T) {
 	t.Parallel() // plans run together (see TestMain)
@@ -27,8 +27,8 @@ func TestHCLPlansLikeJSON(t *testing.T) {
 			if !bytes.Contains(s.hcl, []byte("jsonencode(")) || bytes.Contains(s.hcl, []byte("[object Object]")) {
 				t.Errorf("cdk.tf: values built with Fn.Jsonencode are not jsonencode() expressions, or an untyped value came out as [object Object]")
 			}
-			json := makePlan(t, planKey{"terraform", "json", name}).plan
-			hcl := makePlan(t, planKey{"terraform", "hcl", name}).plan
+			json := plan(t, name)
+			hcl := makePlan(t, "terraform", name+hclSuffix).Plan
 			if len(hcl.ResourceChanges) == 0 {
 				t.Fatal("the HCL plans nothing")
 			}
@@ -44,8 +44,8 @@ func TestOpenTofuPlansLikeTerraform(t *testing.T) {
 	for _, name := range slices.Sorted(maps.Keys(synthesized)) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tofu := makePlan(t, planKey{"tofu", "json", name}).plan
-			terraform := makePlan(t, planKey{"terraform", "json", name}).plan
+			tofu := makePlan(t, "tofu", name).Plan
+			terraform := plan(t, name)
 			if len(tofu.ResourceChanges) == 0 {
 				t.Fatal("OpenTofu plans nothing")
 			}

@@ -18,6 +18,10 @@ import (
 	"github.com/n8n-builder/infra/stacks"
 )
 
+// bootstrapJSON is the bootstrap stack of the repository's environments, as
+// cmd/bootstrap writes it; synthesized in TestMain too.
+var bootstrapJSON []byte
+
 // synthesized holds, per environment, the stack exactly as `go run .` writes
 // it (cdk.tf.json) and parsed for assertions. Built once in TestMain: each
 // synth costs seconds.
@@ -43,6 +47,9 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		synthesized, err = synthAll(envs)
+		if err == nil {
+			bootstrapJSON, err = synthBootstrap(envs)
+		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -80,6 +87,23 @@ func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error)
 		out[env.Name] = &stackOutput{env: env, json: data, hcl: []byte(hcl), Synthesized: testutil.Parse(data)}
 	}
 	return out, nil
+}
+
+// synthBootstrap synthesizes the bootstrap stack of envs, as cmd/bootstrap does.
+func synthBootstrap(envs []*environments.Environment) ([]byte, error) {
+	buckets, err := stacks.StateBuckets(envs)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "bootstrap-test-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
+	stacks.NewBootstrap(app, buckets, 4)
+	app.Synth()
+	return os.ReadFile(filepath.Join(dir, "stacks", stacks.BootstrapStack, "cdk.tf.json"))
 }
 
 // liftedProd is the prod stack after the README's first step to remove prod on

@@ -7,69 +7,58 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/n8n-builder/infra/internal/testutil"
+	"github.com/n8n-builder/infra/stacks"
 )
 
-// plans holds the plans made so far, each once per test binary, against
-// the provider with mock credentials. The terraform plan of each stack as
-// synthesized is the one most tests read (and Trivy scans), made alone; the
-// OpenTofu and HCL tiers (exit_test.go) plan every environment at once
-// (testutil.PlanTogether), one plan per CLI and form.
+// plans holds, per CLI, one plan of every stack of the package, made on
+// first use against the provider with mock credentials (testutil.PlanTogether:
+// every terraform command spends seconds loading the provider's schema,
+// whatever the size of the configuration). Terraform's plan holds each
+// environment as synthesized (cdk.tf.json), the same in its HCL form
+// (cdk.tf, named "<env>_hcl") and the bootstrap stack; OpenTofu's each
+// environment. Trivy scans each stack's part of the plan.
 var (
-	plansOnce sync.Map // planKey with env "" for a plan of all -> *sync.Once
-	plans     sync.Map // planKey -> *madePlan
+	plansOnce sync.Map // CLI -> *sync.Once
+	plans     sync.Map // CLI + " " + stack -> testutil.Plan
 )
 
-// planKey names one plan: a CLI ("terraform", "tofu"), the form of the
-// stack ("json": cdk.tf.json, "hcl": cdk.tf) and an environment.
-type planKey struct{ cli, form, env string }
+// hclSuffix names the HCL form of a stack in terraform's plan.
+const hclSuffix = "_hcl"
 
-type madePlan struct {
-	plan *tfjson.Plan
-	json []byte // `show -json` output, of a plan made alone
-}
-
-// plan returns the terraform plan of an environment, making it on first use.
+// plan returns the terraform plan of an environment.
 func plan(t *testing.T, name string) *tfjson.Plan {
-	return makePlan(t, planKey{"terraform", "json", name}).plan
+	return makePlan(t, "terraform", name).Plan
 }
 
-// planJSON returns the plan of an environment as `terraform show -json` wrote it.
+// planJSON returns the terraform plan of a stack as `show -json` writes it.
 func planJSON(t *testing.T, name string) []byte {
-	return makePlan(t, planKey{"terraform", "json", name}).json
+	return makePlan(t, "terraform", name).JSON
 }
 
-func makePlan(t *testing.T, key planKey) *madePlan {
+func makePlan(t *testing.T, cli, name string) testutil.Plan {
 	t.Helper()
-	tf := testutil.NeedCLI(t, key.cli)
-	alone := key.cli == "terraform" && key.form == "json"
-	onceKey := key
-	if !alone {
-		onceKey.env = ""
-	}
-	once, _ := plansOnce.LoadOrStore(onceKey, &sync.Once{})
+	tf := testutil.NeedCLI(t, cli)
+	once, _ := plansOnce.LoadOrStore(cli, &sync.Once{})
 	once.(*sync.Once).Do(func() {
-		if alone {
-			p, raw := tf.Plan(t, testutil.PrepareStack(t, stack(t, key.env).json))
-			plans.Store(key, &madePlan{p, raw})
-			return
-		}
 		configs := map[string]testutil.Config{}
-		for name, s := range synthesized {
-			c := testutil.Config{JSON: s.json}
-			if key.form == "hcl" {
-				c.HCL = s.hcl
+		for env, s := range synthesized {
+			configs[env] = testutil.Config{JSON: s.json}
+			if cli == "terraform" {
+				configs[env+hclSuffix] = testutil.Config{JSON: s.json, HCL: s.hcl}
 			}
-			configs[name] = c
 		}
-		for name, p := range tf.PlanTogether(t, configs) {
-			plans.Store(planKey{key.cli, key.form, name}, &madePlan{plan: p})
+		if cli == "terraform" {
+			configs[stacks.BootstrapStack] = testutil.Config{JSON: bootstrapJSON}
+		}
+		for stack, p := range tf.PlanTogether(t, configs) {
+			plans.Store(cli+" "+stack, p)
 		}
 	})
-	p, ok := plans.Load(key)
+	p, ok := plans.Load(cli + " " + name)
 	if !ok {
-		t.Fatalf("%s %s %s: no plan (an earlier test failed to make it)", key.cli, key.form, key.env)
+		t.Fatalf("no %s plan of %s: an earlier test failed to make it", cli, name)
 	}
-	return p.(*madePlan)
+	return p.(testutil.Plan)
 }
 
 func TestPlanNetworking(t *testing.T) {

@@ -120,7 +120,7 @@ func (tf *Terraform) TestWithMocks(t testing.TB, configs map[string][]byte, file
 	if _, err := tf.Run(dir, "init", "-input=false", "-no-color", "-backend=false"); err != nil {
 		t.Fatal(err)
 	}
-	out, err := tf.Run(dir, "test", "-no-color")
+	out, err := tf.run(dir, true, "test", "-no-color")
 	if err != nil {
 		return err.Error(), err // the error holds stdout and stderr
 	}

@@ -70,12 +70,16 @@ func newProviderServers(mirror, host string) *providerServers {
 
 // lease returns the server for a command with args in dir, or nil when the
 // command starts its own providers: init (which installs them), servers off,
-// or a configuration that is not one synthesized stack with one aws provider.
-func (p *providerServers) lease(dir string, args []string) *providerServer {
-	if p == nil || len(args) == 0 || args[0] == "init" || !oneAWSProvider(dir) {
+// or a configuration that is not one synthesized stack with one aws provider,
+// unless every provider block is mocked: Terraform never configures a mocked
+// provider (it asks the real one only for its schema and validation), so one
+// server serves them all, instead of a provider started for the schema
+// again and again (thirty times in a `terraform test` of three stacks).
+func (p *providerServers) lease(dir string, mocked bool, args []string) *providerServer {
+	if p == nil || len(args) == 0 || args[0] == "init" || !(mocked || oneAWSProvider(dir)) {
 		return nil
 	}
-	configures := args[0] != "show" && args[0] != "validate"
+	configures := !mocked && args[0] != "show" && args[0] != "validate"
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.binary == "" {

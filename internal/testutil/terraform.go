@@ -212,10 +212,16 @@ func writeAtomic(path string, data []byte) error {
 
 // Run runs the CLI with args in dir, offline, and returns its stdout.
 func (tf *Terraform) Run(dir string, args ...string) ([]byte, error) {
+	return tf.run(dir, false, args...)
+}
+
+// run is Run; mocked says every provider block of the configuration in dir
+// is a mock_provider (a `terraform test` of TestWithMocks).
+func (tf *Terraform) run(dir string, mocked bool, args ...string) ([]byte, error) {
 	cmd := exec.Command(tf.Binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), tf.env...)
-	if s := tf.providers.lease(dir, args); s != nil {
+	if s := tf.providers.lease(dir, mocked, args); s != nil {
 		defer tf.providers.release(s)
 		cmd.Env = append(cmd.Env, "TF_REATTACH_PROVIDERS="+s.reattach)
 	}

@@ -20,7 +20,7 @@ import (
 
 // PlanTogether plans several synthesized stacks (by name) in one init, one
 // plan and one show, and returns each stack's plan as if planned alone: its
-// addresses, actions and planned values. Every terraform command spends
+// addresses, actions, planned values and configuration. Every terraform command spends
 // seconds of CPU loading the provider's schema whatever the size of the
 // configuration, so one plan of nine module test stacks costs a fraction
 // of nine plans.
@@ -30,7 +30,7 @@ import (
 // configuration (with the mock credentials of PrepareStack), and are passed
 // down; its backend goes (a child module has none). Names must be valid
 // Terraform identifiers.
-func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string]Config) map[string]*tfjson.Plan {
+func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string]Config) map[string]Plan {
 	t.Helper()
 	dir := t.TempDir()
 	var rootProviders []map[string]any // distinct configurations, alias p0, p1, ...
@@ -96,12 +96,31 @@ func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string]Config) map[st
 	if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), root, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	plan, _ := tf.Plan(t, dir)
-	out := map[string]*tfjson.Plan{}
+	_, raw := tf.Plan(t, dir)
+	var whole map[string]any
+	if err := json.Unmarshal(raw, &whole); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Plan{}
 	for name := range stacks {
-		out[name] = childPlan(plan, name)
+		data, err := childPlan(whole, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p tfjson.Plan
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("%s: plan JSON: %v", name, err)
+		}
+		out[name] = Plan{Plan: &p, JSON: data}
 	}
 	return out
+}
+
+// Plan is one stack's part of a plan made with PlanTogether: parsed, and
+// as JSON (what a scanner reads).
+type Plan struct {
+	*tfjson.Plan
+	JSON []byte
 }
 
 // Config is one stack for PlanTogether: as synthesized (JSON), and if HCL
@@ -134,52 +153,88 @@ func withoutProvidersAndBackend(t testing.TB, src []byte) []byte {
 	return f.Bytes()
 }
 
-// childPlan is the part of a plan that belongs to the child module name,
-// with the addresses it would have as the root module. It rewrites those
-// addresses in plan itself: call it once per child.
-func childPlan(plan *tfjson.Plan, name string) *tfjson.Plan {
+// childPlan is the part of a plan (as `show -json` writes it) that belongs
+// to the child module name, as `show -json` would write it had the module
+// been planned alone as the root: its planned values, prior state, resource
+// changes and configuration, at a root module's addresses. Scanners read
+// the configuration too (Trivy resolves references between resources
+// through it), so it is the child's own, not the generated root's.
+func childPlan(plan map[string]any, name string) ([]byte, error) {
 	module := "module." + name
-	strip := func(address string) string {
-		return strings.TrimPrefix(strings.TrimPrefix(address, module), ".")
-	}
-	child := func(values *tfjson.StateValues) *tfjson.StateValues {
-		if values == nil || values.RootModule == nil {
-			return nil
+	strip := func(address any) any {
+		s, ok := address.(string)
+		if !ok {
+			return address
 		}
-		for _, m := range values.RootModule.ChildModules {
-			if m.Address == module {
-				stripModule(m, strip)
-				return &tfjson.StateValues{RootModule: m}
+		return strings.TrimPrefix(strings.TrimPrefix(s, module), ".")
+	}
+	values := func(v any) map[string]any {
+		root, _ := object(v)["root_module"].(map[string]any)
+		for _, m := range list(root["child_modules"]) {
+			if m := object(m); m["address"] == module {
+				return map[string]any{"root_module": stripModule(m, strip)}
 			}
 		}
-		return &tfjson.StateValues{RootModule: &tfjson.StateModule{}}
+		return map[string]any{"root_module": map[string]any{}}
 	}
-	out := &tfjson.Plan{
-		FormatVersion:    plan.FormatVersion,
-		TerraformVersion: plan.TerraformVersion,
-		PlannedValues:    child(plan.PlannedValues),
+	out := map[string]any{
+		"format_version":    plan["format_version"],
+		"terraform_version": plan["terraform_version"],
+		"planned_values":    values(plan["planned_values"]),
 	}
-	if plan.PriorState != nil {
-		out.PriorState = &tfjson.State{FormatVersion: plan.PriorState.FormatVersion, Values: child(plan.PriorState.Values)}
+	if prior, ok := plan["prior_state"].(map[string]any); ok {
+		out["prior_state"] = map[string]any{"format_version": prior["format_version"], "values": values(prior["values"])}
 	}
-	for _, rc := range plan.ResourceChanges {
-		if rc.ModuleAddress == module || strings.HasPrefix(rc.ModuleAddress, module+".") {
-			c := *rc
-			c.Address, c.ModuleAddress, c.PreviousAddress = strip(c.Address), strip(c.ModuleAddress), strip(c.PreviousAddress)
-			out.ResourceChanges = append(out.ResourceChanges, &c)
+	var changes []any
+	for _, c := range list(plan["resource_changes"]) {
+		c := maps.Clone(object(c))
+		at, _ := c["module_address"].(string)
+		if at != module && !strings.HasPrefix(at, module+".") {
+			continue
 		}
+		for _, k := range []string{"address", "module_address", "previous_address"} {
+			if v, ok := c[k]; ok {
+				c[k] = strip(v)
+			}
+		}
+		if c["module_address"] == "" {
+			delete(c, "module_address")
+		}
+		changes = append(changes, c)
 	}
-	return out
+	out["resource_changes"] = changes
+	calls, _ := object(object(object(plan["configuration"])["root_module"])["module_calls"])[name].(map[string]any)
+	out["configuration"] = map[string]any{"root_module": object(calls["module"])}
+	return json.Marshal(out)
 }
 
-// stripModule rewrites the addresses of a module's values (and its
-// children's) with strip.
-func stripModule(m *tfjson.StateModule, strip func(string) string) {
-	m.Address = strip(m.Address)
-	for _, r := range m.Resources {
-		r.Address = strip(r.Address)
+// stripModule returns a module's values (and its children's) with the
+// addresses rewritten by strip.
+func stripModule(m map[string]any, strip func(any) any) map[string]any {
+	m = maps.Clone(m)
+	if a := strip(m["address"]); a != "" {
+		m["address"] = a
+	} else {
+		delete(m, "address") // the root module has none
 	}
-	for _, c := range m.ChildModules {
-		stripModule(c, strip)
+	var resources []any
+	for _, r := range list(m["resources"]) {
+		r := maps.Clone(object(r))
+		r["address"] = strip(r["address"])
+		resources = append(resources, r)
 	}
+	if resources != nil {
+		m["resources"] = resources
+	}
+	var children []any
+	for _, c := range list(m["child_modules"]) {
+		children = append(children, stripModule(object(c), strip))
+	}
+	if children != nil {
+		m["child_modules"] = children
+	}
+	return m
 }
+
+func object(v any) map[string]any { m, _ := v.(map[string]any); return m }
+func list(v any) []any            { l, _ := v.([]any); return l }
