@@ -144,35 +144,51 @@ func TestUnknownEnvironmentsDir(t *testing.T) {
 	}
 }
 
-// TestSynthesizesEveryEnvironment runs the app on the repository's own
-// environment files, into an output folder that holds the stack of an
-// environment that no longer exists and an HCL stack from an earlier
-// `cdktf synth --hcl`. It must write one stack per file, remove what no
-// longer belongs, and say so in one line per stack plus the next command;
-// on a Node.js older than 22 one short note replaces jsii's banner.
+// TestSynthesizesEveryEnvironment runs the app as a user runs it in a
+// checkout (default folders) on copies of the repository's environment
+// files plus qa.json, protected but with local state, into a cdktf.out that
+// holds the stack of an environment that no longer exists and an HCL stack
+// from an earlier `cdktf synth --hcl`. It must write one stack per file,
+// remove what no longer belongs, and say so in one line per stack plus the
+// next command; warn once, naming qa.json (the repository's own files warn
+// of nothing: dev is unprotected, prod keeps its state in S3); and on a
+// Node.js older than 22 print one short note instead of jsii's banner. One
+// run for all of it: each start of the jsii runtime costs seconds of CPU.
 func TestSynthesizesEveryEnvironment(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short: the stacks package synthesizes every environment; this repeats it through the binary")
+		t.Skip("-short: the stacks package synthesizes every environment, and environments' TestLocalStateWarning checks the warning")
 	}
-	out := t.TempDir()
+	work := t.TempDir()
+	envs := []string{"dev", "prod", "qa"}
+	for _, env := range envs[:2] {
+		data, err := os.ReadFile(filepath.Join("environments", env+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustWrite(t, filepath.Join(work, "environments", env+".json"), data)
+	}
+	if files, _ := filepath.Glob(filepath.Join("environments", "*.json")); len(files) != 2 {
+		t.Fatalf("environments/ holds %v; this test copies dev.json and prod.json", files)
+	}
+	mustWrite(t, filepath.Join(work, "environments", "qa.json"), []byte(`{"protected": true, "network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"}}`))
+	out := filepath.Join(work, "cdktf.out")
 	mustWrite(t, filepath.Join(out, "stacks", "gone", "cdk.tf.json"), []byte("{}"))
 	mustWrite(t, filepath.Join(out, "stacks", "dev", "cdk.tf"), []byte("# from cdktf synth --hcl"))
-	wd, _ := os.Getwd()
 	var environ []string // without the banner switch, as a new user runs it
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, nodeversion.SilenceVar+"=") {
+		if !strings.HasPrefix(kv, nodeversion.SilenceVar+"=") && !strings.HasPrefix(kv, "CDKTF_OUTDIR=") {
 			environ = append(environ, kv)
 		}
 	}
-	code, stdout, stderr := runOut(t, wd, environ, "CDKTF_OUTDIR="+out)
+	code, stdout, stderr := runOut(t, work, environ)
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
 
 	var want strings.Builder
-	for _, env := range []string{"dev", "prod"} {
-		path := filepath.Join(out, "stacks", env, "cdk.tf.json")
-		data, err := os.ReadFile(path)
+	for _, env := range envs {
+		path := filepath.Join("cdktf.out", "stacks", env, "cdk.tf.json")
+		data, err := os.ReadFile(filepath.Join(work, path))
 		if err != nil {
 			t.Fatalf("stack %s not written: %v", env, err)
 		}
@@ -207,33 +223,9 @@ func TestSynthesizesEveryEnvironment(t *testing.T) {
 	if major < nodeversion.Supported {
 		wantErr = "note: Node.js " + strings.TrimSpace(string(node)) + " is past its end of support in jsii; this still works, but use Node.js 22 or 24\n"
 	}
+	wantErr += "warning: environments/qa.json: protected, but its state is the local file terraform.qa.tfstate; set backend.s3 (README \"Remote state\")\n"
 	if stderr != wantErr {
 		t.Errorf("stderr (Node.js %s):\n%s\nwant:\n%s", strings.TrimSpace(string(node)), stderr, wantErr)
-	}
-	// prod keeps its state in S3; dev is not protected: nothing to warn about.
-	if strings.Contains(stderr, "warning:") {
-		t.Errorf("unexpected warning:\n%s", stderr)
-	}
-}
-
-// TestWarnsOnLocalStateOfProtected: a protected environment with local state
-// is synthesized, with one warning line that names it (and the run succeeds).
-func TestWarnsOnLocalStateOfProtected(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: a whole synth through the binary; environments' TestLocalStateWarning checks the warning itself")
-	}
-	work, out := t.TempDir(), t.TempDir()
-	mustWrite(t, filepath.Join(work, "environments", "prod.json"), []byte(`{"network": {"availabilityZones": ["us-east-1a", "us-east-1b"]}, "bridge": {"imageTag": "1.0.0"}}`))
-	code, stderr := run(t, work, "CDKTF_OUTDIR="+out, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
-	if code != 0 {
-		t.Fatalf("exit %d, want 0 (a warning, not a failure):\n%s", code, stderr)
-	}
-	want := "warning: environments/prod.json: protected, but its state is the local file terraform.prod.tfstate"
-	if n := strings.Count(stderr, "warning:"); n != 1 || !strings.Contains(stderr, want) {
-		t.Errorf("stderr has %d warnings, want one line containing %q:\n%s", n, want, stderr)
-	}
-	if _, err := os.Stat(filepath.Join(out, "stacks", "prod", "cdk.tf.json")); err != nil {
-		t.Errorf("stack not written: %v", err)
 	}
 }
 

@@ -57,8 +57,9 @@ func TestApplyAndDestroy(t *testing.T) {
 	}
 }
 
-// TestProtectedRefusesDestroy applies prod under `terraform test` with a
-// mocked provider, in two test files:
+// TestProtectedRefusesDestroy applies prod (without its WAF, see
+// protectionStacks) under `terraform test` with a mocked provider, in two
+// test runs at once:
 //   - "refuse": apply, then Terraform's own destroy at the end of the file
 //     must fail while planning with prevent_destroy errors (the ALB's, or
 //     with a private ALB the distribution's in front of it, among them), and
@@ -71,44 +72,51 @@ func TestApplyAndDestroy(t *testing.T) {
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
 	tf := testutil.NeedTerraform(t)
-	lifted, err := liftedProd() // jsii, so before t.Parallel
+	variants, err := protectionStacks() // jsii, so before t.Parallel
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Parallel() // plans run together (see TestMain)
-	s := stack(t, "prod")
+	s, lifted := variants[0], variants[1]
 	if !s.env.Protected || lifted.env.Protected {
 		t.Fatalf("prod protected = %v, lifted protected = %v; want true, false", s.env.Protected, lifted.env.Protected)
 	}
-	out, err := tf.TestWithMocks(t,
-		map[string][]byte{"": s.json, "lifted": lifted.json},
-		[]testutil.TestFile{
-			{Name: "refuse", Runs: []testutil.TestRun{{Name: "apply", Checks: applyChecks(s)}}},
-			{Name: "lift", Runs: []testutil.TestRun{
+	t.Run("refuse", func(t *testing.T) {
+		t.Parallel()
+		out, err := tf.TestWithMocks(t, map[string][]byte{"": s.json},
+			[]testutil.TestFile{{Name: "refuse", Runs: []testutil.TestRun{{Name: "apply", Checks: applyChecks(s)}}}})
+		if err == nil {
+			t.Fatalf("terraform test passed: the destroy of protected prod was not refused\n%s", out)
+		}
+		for _, p := range refusalProblems(s.Synthesized, out) {
+			t.Error(p)
+		}
+	})
+	t.Run("lift", func(t *testing.T) {
+		t.Parallel()
+		out, err := tf.TestWithMocks(t, map[string][]byte{"": s.json, "lifted": lifted.json},
+			[]testutil.TestFile{{Name: "lift", Runs: []testutil.TestRun{
 				{Name: "apply_protected", Checks: applyChecks(s)},
 				{Name: "apply_unprotected", Config: "lifted", Checks: applyChecks(lifted)},
-			}},
-		})
-	if err == nil {
-		t.Fatalf("terraform test passed: the destroy of protected prod was not refused\n%s", out)
-	}
-	for _, p := range destroyProblems(s.Synthesized, out) {
-		t.Error(p)
-	}
+			}}})
+		if err != nil || !strings.Contains(out, "2 passed, 0 failed") {
+			t.Errorf("lifting protection did not apply and destroy (%v):\n%s", err, out)
+		}
+	})
 }
 
 // refusedPattern finds the resources Terraform refused to destroy.
 var refusedPattern = regexp.MustCompile(`Resource (\S+) has lifecycle\.prevent_destroy set`)
 
-// destroyProblems reads the output of TestProtectedRefusesDestroy's terraform
-// test and says where it differs from: all three runs passed; file "refuse"
-// failed on prevent_destroy errors, the ALB's among them, each for a
-// resource of a PreventDestroy type, and left every managed resource of s
-// in state; file "lift" passed (so its destroy succeeded).
-func destroyProblems(s *testutil.Synthesized, out string) []string {
+// refusalProblems reads the output of the "refuse" test of
+// TestProtectedRefusesDestroy and says where it differs from: its run
+// passed; the file failed on prevent_destroy errors, the ALB's among them,
+// each for a resource of a PreventDestroy type, and left every managed
+// resource of s in state.
+func refusalProblems(s *testutil.Synthesized, out string) []string {
 	text := strings.Join(strings.Fields(out), " ") // Terraform wraps long lines
 	var problems []string
-	for _, want := range []string{"refuse.tftest.hcl... fail", "lift.tftest.hcl... pass", "3 passed, 0 failed"} {
+	for _, want := range []string{"refuse.tftest.hcl... fail", "1 passed, 0 failed"} {
 		if !strings.Contains(text, want) {
 			problems = append(problems, fmt.Sprintf("output lacks %q", want))
 		}
@@ -147,10 +155,10 @@ func destroyProblems(s *testutil.Synthesized, out string) []string {
 	return problems
 }
 
-// TestDestroyProblemsCatches is the failing twin of destroyProblems: a
+// TestRefusalProblemsCatches is the failing twin of refusalProblems: a
 // destroy that went through, one that deleted something, and one refused for
 // a type outside PreventDestroy must each be reported.
-func TestDestroyProblemsCatches(t *testing.T) {
+func TestRefusalProblemsCatches(t *testing.T) {
 	s := stack(t, "prod")
 	alb := strings.TrimSuffix(strings.Trim(s.Ref("aws_lb", "alb", "x"), "${}"), ".x")
 	var all []string
@@ -162,26 +170,25 @@ func TestDestroyProblemsCatches(t *testing.T) {
 	refused := func(addr string) string {
 		return "Error: Instance cannot be destroyed\nResource " + addr + " has\nlifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n"
 	}
-	good := "lift.tftest.hcl... pass\nrefuse.tftest.hcl... fail\nFailure! 3 passed, 0 failed.\n" + refused(alb) +
+	good := "refuse.tftest.hcl... fail\nFailure! 1 passed, 0 failed.\n" + refused(alb) +
 		"Terraform left the following resources in state after executing\nrefuse.tftest.hcl/apply, and they need to be cleaned up manually:\n" + strings.Join(all, "\n")
-	if p := destroyProblems(s.Synthesized, good); len(p) != 0 {
+	if p := refusalProblems(s.Synthesized, good); len(p) != 0 {
 		t.Fatalf("the expected output was flagged:\n%s", strings.Join(p, "\n"))
 	}
 	// prod's ALB is private: the distribution in front of its VPC origin may
 	// be the one refused instead.
 	distribution := strings.TrimSuffix(strings.Trim(s.Ref("aws_cloudfront_distribution", "distribution", "x"), "${}"), ".x")
-	if p := destroyProblems(s.Synthesized, strings.Replace(good, refused(alb), refused(distribution), 1)); len(p) != 0 {
+	if p := refusalProblems(s.Synthesized, strings.Replace(good, refused(alb), refused(distribution), 1)); len(p) != 0 {
 		t.Errorf("the distribution refused in front of the private ALB was flagged:\n%s", strings.Join(p, "\n"))
 	}
 	for name, out := range map[string]string{
-		"destroyed":    "lift.tftest.hcl... pass\nrefuse.tftest.hcl... pass\nSuccess! 3 passed, 0 failed.",
+		"destroyed":    "refuse.tftest.hcl... pass\nSuccess! 1 passed, 0 failed.",
 		"one deleted":  strings.Replace(good, all[0]+"\n", "", 1),
 		"wrong type":   good + refused("aws_iam_role.ecs_task_role_X"),
 		"no ALB":       strings.Replace(good, refused(alb), refused("aws_vpc.networking_vpc_X"), 1),
-		"lift refused": strings.Replace(good, "lift.tftest.hcl... pass", "lift.tftest.hcl... fail", 1),
-		"a run failed": strings.Replace(good, "3 passed, 0 failed", "2 passed, 1 failed", 1),
+		"a run failed": strings.Replace(good, "1 passed, 0 failed", "0 passed, 1 failed", 1),
 	} {
-		if p := destroyProblems(s.Synthesized, out); len(p) == 0 {
+		if p := refusalProblems(s.Synthesized, out); len(p) == 0 {
 			t.Errorf("%s: not flagged", name)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sync"
@@ -106,14 +107,28 @@ func synthBootstrap(envs []*environments.Environment) ([]byte, error) {
 	return os.ReadFile(filepath.Join(dir, "stacks", stacks.BootstrapStack, "cdk.tf.json"))
 }
 
-// liftedProd is the prod stack after the README's first step to remove prod on
-// purpose: its file with "protected": false; synthesized on first use (only
-// the terraform tier reads it), which must come before t.Parallel.
-var liftedProd = sync.OnceValues(func() (*stackOutput, error) { return synthLifted("prod") })
+// protectionStacks are the stacks TestProtectedRefusesDestroy applies:
+// prod, and prod after the README's first step to remove it on purpose (its
+// file with "protected": false), both without the WAF. The mocked apply of
+// the web ACL costs more CPU than all the rest of prod (its schema is vast),
+// and protection does not involve it; the plan tiers cover it. Synthesized
+// on first use (only the terraform tier reads them), which must come before
+// t.Parallel.
+var protectionStacks = sync.OnceValues(func() ([2]*stackOutput, error) {
+	noWAF := map[string]any{"waf": map[string]any{"enabled": false}}
+	protected, err := synthVariant("prod", noWAF)
+	if err != nil {
+		return [2]*stackOutput{}, err
+	}
+	noWAF["protected"] = false
+	lifted, err := synthVariant("prod", noWAF)
+	return [2]*stackOutput{protected, lifted}, err
+})
 
-// synthLifted synthesizes environment name with "protected" set to false in
-// its file, in an app of its own (a stack's name is unique per app).
-func synthLifted(name string) (*stackOutput, error) {
+// synthVariant synthesizes environment name with the top-level fields of
+// its file replaced by changes, in an app of its own (a stack's name is
+// unique per app).
+func synthVariant(name string, changes map[string]any) (*stackOutput, error) {
 	file := name + ".json"
 	data, err := fs.ReadFile(environments.Embedded, file)
 	if err != nil {
@@ -123,13 +138,13 @@ func synthLifted(name string) (*stackOutput, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	doc["protected"] = false
+	maps.Copy(doc, changes)
 	if data, err = json.Marshal(doc); err != nil {
 		return nil, err
 	}
 	env, err := environments.Parse("environments/"+file, data)
 	if err != nil {
-		return nil, fmt.Errorf("%s with protected false: %w", file, err)
+		return nil, fmt.Errorf("%s with %v: %w", file, changes, err)
 	}
 	out, err := synthAll([]*environments.Environment{env})
 	if err != nil {
