@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/n8n-builder/infra/environments"
@@ -39,84 +40,102 @@ func applyChecks(s *stackOutput) []testutil.StateCheck {
 	}
 }
 
-// TestApplyAndDestroy applies each unprotected environment with `terraform
-// test` and a mocked AWS provider (Terraform destroys it again at the end of
-// the run), proving the whole configuration applies and destroys without an
-// account.
-func TestApplyAndDestroy(t *testing.T) {
-	t.Parallel() // plans run together (see TestMain)
-	for _, name := range []string{"dev"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			s := stack(t, name)
-			if s.env.Protected {
-				t.Fatalf("%s is protected: its destroy is refused (TestProtectedRefusesDestroy)", name)
-			}
-			testutil.NeedTerraform(t).ApplyWithMocks(t, s.json, applyChecks(s))
+// The package's mocked applies run in one `terraform test`, made on first
+// use: one init, one provider server and one load of the provider's schema
+// instead of one each per test. Its files run one after the other, each
+// applying to a state of its own that Terraform destroys at the file's end:
+//   - "dev": apply dev, then destroy it (TestApplyAndDestroy);
+//   - "lift": apply prod, apply it again with "protected": false in its
+//     file (the README's way to remove prod on purpose), then destroy it;
+//   - "refuse": apply prod, whose destroy must then fail while planning
+//     (TestProtectedRefusesDestroy has both).
+//
+// Prod is applied without its WAF (see protectionStacks).
+var (
+	appliesOnce sync.Once
+	applies     string // what terraform test printed
+)
+
+// mockedApplies returns what the package's `terraform test` printed, running
+// it on first use. Call protectionStacks before t.Parallel first (jsii).
+func mockedApplies(t *testing.T) string {
+	t.Helper()
+	tf := testutil.NeedTerraform(t)
+	appliesOnce.Do(func() {
+		variants, err := protectionStacks()
+		if err != nil {
+			t.Fatal(err)
+		}
+		prod, lifted, dev := variants[0], variants[1], stack(t, "dev")
+		if !prod.env.Protected || lifted.env.Protected || dev.env.Protected {
+			t.Fatalf("protected: prod %v, lifted prod %v, dev %v; want true, false, false", prod.env.Protected, lifted.env.Protected, dev.env.Protected)
+		}
+		applies, _ = tf.TestWithMocks(t, map[string][]byte{"": prod.json, "lifted": lifted.json, "dev": dev.json}, []testutil.TestFile{
+			{Name: "dev", Runs: []testutil.TestRun{{Name: "apply", Config: "dev", Checks: applyChecks(dev)}}},
+			{Name: "lift", Runs: []testutil.TestRun{
+				{Name: "apply_protected", Checks: applyChecks(prod)},
+				{Name: "apply_unprotected", Config: "lifted", Checks: applyChecks(lifted)},
+			}},
+			{Name: "refuse", Runs: []testutil.TestRun{{Name: "apply", Checks: applyChecks(prod)}}},
 		})
+	})
+	return applies
+}
+
+// appliesRuns is how many runs mockedApplies has; all must pass.
+const appliesRuns = "4 passed, 0 failed"
+
+// TestApplyAndDestroy applies dev, the unprotected environment, with a
+// mocked AWS provider and destroys it (see mockedApplies), proving the whole
+// configuration applies and destroys without an account.
+func TestApplyAndDestroy(t *testing.T) {
+	if _, err := protectionStacks(); err != nil { // jsii, so before t.Parallel
+		t.Fatal(err)
+	}
+	t.Parallel() // plans run together (see TestMain)
+	if out := mockedApplies(t); !strings.Contains(out, "\ndev.tftest.hcl... pass") || !strings.Contains(out, appliesRuns) {
+		t.Errorf("dev did not apply and destroy; terraform test printed:\n%s", out)
 	}
 }
 
-// TestProtectedRefusesDestroy applies prod (without its WAF, see
-// protectionStacks) under `terraform test` with a mocked provider, in two
-// test runs at once:
+// TestProtectedRefusesDestroy applies prod under `terraform test` with a
+// mocked provider (see mockedApplies):
 //   - "refuse": apply, then Terraform's own destroy at the end of the file
 //     must fail while planning with prevent_destroy errors (the ALB's, or
 //     with a private ALB the distribution's in front of it, among them), and
 //     leave every resource of the stack in state: nothing deleted;
-//   - "lift": apply, apply again with "protected": false in prod.json (the
-//     README's way to remove prod on purpose), then the destroy succeeds.
+//   - "lift": apply, apply again with "protected": false, then the destroy
+//     succeeds.
 //
 // Terraform stops planning the resources that depend on a refused one, so
 // it names only some protected resources; TestPreventDestroy checks that
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
-	tf := testutil.NeedTerraform(t)
 	variants, err := protectionStacks() // jsii, so before t.Parallel
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Parallel() // plans run together (see TestMain)
-	s, lifted := variants[0], variants[1]
-	if !s.env.Protected || lifted.env.Protected {
-		t.Fatalf("prod protected = %v, lifted protected = %v; want true, false", s.env.Protected, lifted.env.Protected)
+	out := mockedApplies(t)
+	if !strings.Contains(out, "\nlift.tftest.hcl... pass") {
+		t.Errorf("lifting protection did not apply and destroy; terraform test printed:\n%s", out)
 	}
-	t.Run("refuse", func(t *testing.T) {
-		t.Parallel()
-		out, err := tf.TestWithMocks(t, map[string][]byte{"": s.json},
-			[]testutil.TestFile{{Name: "refuse", Runs: []testutil.TestRun{{Name: "apply", Checks: applyChecks(s)}}}})
-		if err == nil {
-			t.Fatalf("terraform test passed: the destroy of protected prod was not refused\n%s", out)
-		}
-		for _, p := range refusalProblems(s.Synthesized, out) {
-			t.Error(p)
-		}
-	})
-	t.Run("lift", func(t *testing.T) {
-		t.Parallel()
-		out, err := tf.TestWithMocks(t, map[string][]byte{"": s.json, "lifted": lifted.json},
-			[]testutil.TestFile{{Name: "lift", Runs: []testutil.TestRun{
-				{Name: "apply_protected", Checks: applyChecks(s)},
-				{Name: "apply_unprotected", Config: "lifted", Checks: applyChecks(lifted)},
-			}}})
-		if err != nil || !strings.Contains(out, "2 passed, 0 failed") {
-			t.Errorf("lifting protection did not apply and destroy (%v):\n%s", err, out)
-		}
-	})
+	for _, p := range refusalProblems(variants[0].Synthesized, out) {
+		t.Error(p)
+	}
 }
 
 // refusedPattern finds the resources Terraform refused to destroy.
 var refusedPattern = regexp.MustCompile(`Resource (\S+) has lifecycle\.prevent_destroy set`)
 
-// refusalProblems reads the output of the "refuse" test of
-// TestProtectedRefusesDestroy and says where it differs from: its run
-// passed; the file failed on prevent_destroy errors, the ALB's among them,
-// each for a resource of a PreventDestroy type, and left every managed
-// resource of s in state.
+// refusalProblems reads the output of mockedApplies and says where file
+// "refuse" differs from: every run passed; the file failed on
+// prevent_destroy errors, the ALB's among them, each for a resource of a
+// PreventDestroy type, and left every managed resource of s in state.
 func refusalProblems(s *testutil.Synthesized, out string) []string {
 	text := strings.Join(strings.Fields(out), " ") // Terraform wraps long lines
 	var problems []string
-	for _, want := range []string{"refuse.tftest.hcl... fail", "1 passed, 0 failed"} {
+	for _, want := range []string{"refuse.tftest.hcl... fail", appliesRuns} {
 		if !strings.Contains(text, want) {
 			problems = append(problems, fmt.Sprintf("output lacks %q", want))
 		}
@@ -170,7 +189,7 @@ func TestRefusalProblemsCatches(t *testing.T) {
 	refused := func(addr string) string {
 		return "Error: Instance cannot be destroyed\nResource " + addr + " has\nlifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n"
 	}
-	good := "refuse.tftest.hcl... fail\nFailure! 1 passed, 0 failed.\n" + refused(alb) +
+	good := "dev.tftest.hcl... pass\nlift.tftest.hcl... pass\nrefuse.tftest.hcl... fail\nFailure! 4 passed, 0 failed.\n" + refused(alb) +
 		"Terraform left the following resources in state after executing\nrefuse.tftest.hcl/apply, and they need to be cleaned up manually:\n" + strings.Join(all, "\n")
 	if p := refusalProblems(s.Synthesized, good); len(p) != 0 {
 		t.Fatalf("the expected output was flagged:\n%s", strings.Join(p, "\n"))
@@ -182,11 +201,11 @@ func TestRefusalProblemsCatches(t *testing.T) {
 		t.Errorf("the distribution refused in front of the private ALB was flagged:\n%s", strings.Join(p, "\n"))
 	}
 	for name, out := range map[string]string{
-		"destroyed":    "refuse.tftest.hcl... pass\nSuccess! 1 passed, 0 failed.",
+		"destroyed":    "dev.tftest.hcl... pass\nlift.tftest.hcl... pass\nrefuse.tftest.hcl... pass\nSuccess! 4 passed, 0 failed.",
 		"one deleted":  strings.Replace(good, all[0]+"\n", "", 1),
 		"wrong type":   good + refused("aws_iam_role.ecs_task_role_X"),
 		"no ALB":       strings.Replace(good, refused(alb), refused("aws_vpc.networking_vpc_X"), 1),
-		"a run failed": strings.Replace(good, "1 passed, 0 failed", "0 passed, 1 failed", 1),
+		"a run failed": strings.Replace(good, "4 passed, 0 failed", "3 passed, 1 failed", 1),
 	} {
 		if p := refusalProblems(s.Synthesized, out); len(p) == 0 {
 			t.Errorf("%s: not flagged", name)

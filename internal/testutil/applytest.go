@@ -51,23 +51,6 @@ type StateCheck struct {
 	Expr, Want string
 }
 
-// ApplyWithMocks runs `terraform test` on a synthesized stack with a mocked
-// AWS provider for every provider block (aliases included): one run applies
-// the whole configuration and asserts checks on the state, then Terraform
-// destroys it. It proves the stack applies and destroys without an account.
-func (tf *Terraform) ApplyWithMocks(t testing.TB, stackJSON []byte, checks []StateCheck) {
-	t.Helper()
-	out, err := tf.TestWithMocks(t, map[string][]byte{"": stackJSON}, []TestFile{{
-		Name: "apply", Runs: []TestRun{{Name: "apply", Checks: checks}},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(out, "1 passed, 0 failed") {
-		t.Errorf("terraform test did not pass:\n%s", out)
-	}
-}
-
 // TestFile is one <Name>.tftest.hcl file: its runs apply one after the other
 // to one shared state, which Terraform destroys when the file is done, with
 // the configuration of the last run.
