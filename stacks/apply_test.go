@@ -89,6 +89,7 @@ const appliesRuns = "4 passed, 0 failed"
 // mocked AWS provider and destroys it (see mockedApplies), proving the whole
 // configuration applies and destroys without an account.
 func TestApplyAndDestroy(t *testing.T) {
+	testutil.NeedTerraform(t)                     // skip before synthesizing
 	if _, err := protectionStacks(); err != nil { // jsii, so before t.Parallel
 		t.Fatal(err)
 	}
@@ -111,6 +112,7 @@ func TestApplyAndDestroy(t *testing.T) {
 // it names only some protected resources; TestPreventDestroy checks that
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
+	testutil.NeedTerraform(t)           // skip before synthesizing
 	variants, err := protectionStacks() // jsii, so before t.Parallel
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseReport(t *testing.T) {
@@ -160,29 +161,40 @@ func TestScan(t *testing.T) {
 			t.Errorf("error %v, want trivy's parse error", err)
 		}
 	})
-	for _, name := range []string{"dev.tfplan.json", "prod.tfplan.json"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			clean, err := Clean(readFile(t, "testdata/plan.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			file := filepath.Join(t.TempDir(), name)
-			writeFile(t, file, string(clean))
-			findings, err := Scan(context.Background(), trivy, file, ignore)
-			if err != nil {
-				t.Fatal(err)
-			}
+	t.Run("cleaned plan", func(t *testing.T) {
+		t.Parallel()
+		clean, err := Clean(readFile(t, "testdata/plan.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(t.TempDir(), "dev.tfplan.json")
+		writeFile(t, file, string(clean))
+		findings, err := Scan(context.Background(), trivy, file, ignore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules, err := LoadIgnoreFile(ignore)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The rules apply by the plan file's name: the same findings in a
+		// plan named prod.* are accepted by the unscoped rule only. One
+		// scan serves both names (each scan is seconds of CPU).
+		for _, name := range []string{"dev.tfplan.json", "prod.tfplan.json"} {
 			accepted := map[string]bool{}
 			for _, f := range findings {
-				accepted[f.ID] = f.Accepted != nil
+				if name == "dev.tfplan.json" {
+					accepted[f.ID] = f.Accepted != nil // as Scan matched them
+				} else {
+					accepted[f.ID] = rules.Match(name, f, time.Now()) != nil
+				}
 			}
 			want := map[string]bool{"AWS-0104": name == "dev.tfplan.json", "AWS-0178": false, "AWS-0017": true}
 			if !reflect.DeepEqual(accepted, want) {
-				t.Errorf("accepted by ID %v, want %v", accepted, want)
+				t.Errorf("%s: accepted by ID %v, want %v", name, accepted, want)
 			}
-		})
-	}
+		}
+	})
 }
 
 func writeFile(t *testing.T, name, content string) {

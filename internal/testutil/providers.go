@@ -69,17 +69,23 @@ func newProviderServers(mirror, host string) *providerServers {
 }
 
 // lease returns the server for a command with args in dir, or nil when the
-// command starts its own providers: init (which installs them), servers off,
-// or a configuration that is not one synthesized stack with one aws provider,
-// unless every provider block is mocked: Terraform never configures a mocked
-// provider (it asks the real one only for its schema and validation), so one
-// server serves them all, instead of a provider started for the schema
-// again and again (thirty times in a `terraform test` of three stacks).
+// command starts its own providers: init (which installs them), servers
+// off, or a command that configures the provider (plan, apply, test) in a
+// configuration that is not one synthesized stack with one aws provider.
+// A command that configures nothing (show, validate, and a `terraform test`
+// whose providers are all mocked: Terraform asks a mocked provider's real
+// one only for its schema and validation) may use any idle server nobody
+// configured, whatever its directory: one server serves them all, instead
+// of a provider started for the schema again and again (thirty times in a
+// `terraform test` of three stacks).
 func (p *providerServers) lease(dir string, mocked bool, args []string) *providerServer {
-	if p == nil || len(args) == 0 || args[0] == "init" || !(mocked || oneAWSProvider(dir)) {
+	if p == nil || len(args) == 0 || args[0] == "init" {
 		return nil
 	}
 	configures := !mocked && args[0] != "show" && args[0] != "validate"
+	if configures && !oneAWSProvider(dir) {
+		return nil // one server cannot hold several configurations
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.binary == "" {
@@ -88,6 +94,12 @@ func (p *providerServers) lease(dir string, mocked bool, args []string) *provide
 	if s := p.byDir[dir]; s != nil && !s.busy && !(configures && s.configured) {
 		s.busy, s.configured = true, s.configured || configures
 		return s
+	}
+	if !configures {
+		if i := slices.IndexFunc(p.live, func(s *providerServer) bool { return !s.busy && !s.configured }); i >= 0 {
+			p.live[i].busy = true
+			return p.live[i]
+		}
 	}
 	s, err := startProviderServer(p.binary, p.host)
 	if err != nil {
