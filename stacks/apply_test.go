@@ -62,11 +62,11 @@ func mockedApplies(t *testing.T) string {
 	t.Helper()
 	tf := testutil.NeedTerraform(t)
 	appliesOnce.Do(func() {
-		variants, err := protectionStacks()
+		p, err := protectionStacks()
 		if err != nil {
 			t.Fatal(err)
 		}
-		prod, lifted, dev := variants[0], variants[1], stack(t, "dev")
+		prod, lifted, dev := p.prod, p.lifted, stack(t, "dev")
 		if !prod.env.Protected || lifted.env.Protected || dev.env.Protected {
 			t.Fatalf("protected: prod %v, lifted prod %v, dev %v; want true, false, false", prod.env.Protected, lifted.env.Protected, dev.env.Protected)
 		}
@@ -112,8 +112,8 @@ func TestApplyAndDestroy(t *testing.T) {
 // it names only some protected resources; TestPreventDestroy checks that
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
-	testutil.NeedTerraform(t)           // skip before synthesizing
-	variants, err := protectionStacks() // jsii, so before t.Parallel
+	testutil.NeedTerraform(t)    // skip before synthesizing
+	p, err := protectionStacks() // jsii, so before t.Parallel
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,8 +122,8 @@ func TestProtectedRefusesDestroy(t *testing.T) {
 	if !strings.Contains(out, "\nlift.tftest.hcl... pass") {
 		t.Errorf("lifting protection did not apply and destroy; terraform test printed:\n%s", out)
 	}
-	for _, p := range refusalProblems(variants[0].Synthesized, out) {
-		t.Error(p)
+	for _, problem := range refusalProblems(p.prod.Synthesized, out) {
+		t.Error(problem)
 	}
 }
 

@@ -1,15 +1,11 @@
 package stacks_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/n8n-builder/infra/environments"
-	"github.com/n8n-builder/infra/internal/planscan"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/stacks"
 )
@@ -94,27 +90,13 @@ func TestBootstrap(t *testing.T) {
 // HIGH or CRITICAL finding, and no rule of the ignore file applies to it.
 func TestBootstrapPlanAndScan(t *testing.T) {
 	t.Parallel() // plans run together (see TestMain)
-	p := makePlan(t, "terraform", stacks.BootstrapStack)
-	plan, raw := p.Plan, p.JSON
-	counts := testutil.CountByType(plan)
+	counts := testutil.CountByType(plan(t, stacks.BootstrapStack))
 	for typ, n := range map[string]int{"aws_s3_bucket": 1, "aws_kms_key": 1, "aws_kms_alias": 1, "aws_s3_bucket_policy": 1, "aws_s3_bucket_lifecycle_configuration": 1} {
 		if counts[typ] != n {
 			t.Errorf("%s: %d planned, want %d", typ, counts[typ], n)
 		}
 	}
-	trivy := needTrivy(t)
-	clean, err := planscan.Clean(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "bootstrap.tfplan.json")
-	if err := os.WriteFile(file, clean, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	findings, err := planscan.Scan(context.Background(), trivy, file, ignoreFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	findings := scanPlan(t, needTrivy(t), stacks.BootstrapStack)
 	for _, f := range findings {
 		switch {
 		case f.Severity == "HIGH" || f.Severity == "CRITICAL":

@@ -61,33 +61,45 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// synthAll synthesizes every environment with a real app into a temp dir.
-func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error) {
+// synthApp synthesizes a real app into a temp dir: define adds its stacks,
+// and read takes what it needs from the written stacks (cdktf.out/stacks)
+// before the dir goes.
+func synthApp(define func(cdktf.App), read func(stacksDir string) error) error {
 	dir, err := os.MkdirTemp("", "stacks-test-")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer os.RemoveAll(dir)
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
-	built := map[string]cdktf.TerraformStack{}
-	for _, env := range envs {
-		built[env.Name] = stacks.New(app, env)
-	}
+	define(app)
 	app.Synth()
+	return read(filepath.Join(dir, "stacks"))
+}
+
+// synthAll synthesizes every environment in one app.
+func synthAll(envs []*environments.Environment) (map[string]*stackOutput, error) {
+	built := map[string]cdktf.TerraformStack{}
 	out := map[string]*stackOutput{}
-	for _, env := range envs {
-		data, err := os.ReadFile(filepath.Join(dir, "stacks", env.Name, "cdk.tf.json"))
-		if err != nil {
-			return nil, err
+	err := synthApp(func(app cdktf.App) {
+		for _, env := range envs {
+			built[env.Name] = stacks.New(app, env)
 		}
-		stacks.PrepareHCL(built[env.Name]) // the JSON is written
-		hcl, ok := (*built[env.Name].ToHclTerraform())["hcl"].(string)
-		if !ok {
-			return nil, fmt.Errorf("%s: toHclTerraform returned no hcl", env.Name)
+	}, func(dir string) error {
+		for _, env := range envs {
+			data, err := os.ReadFile(filepath.Join(dir, env.Name, "cdk.tf.json"))
+			if err != nil {
+				return err
+			}
+			stacks.PrepareHCL(built[env.Name]) // the JSON is written
+			hcl, ok := (*built[env.Name].ToHclTerraform())["hcl"].(string)
+			if !ok {
+				return fmt.Errorf("%s: toHclTerraform returned no hcl", env.Name)
+			}
+			out[env.Name] = &stackOutput{env: env, json: data, hcl: []byte(hcl), Synthesized: testutil.Parse(data)}
 		}
-		out[env.Name] = &stackOutput{env: env, json: data, hcl: []byte(hcl), Synthesized: testutil.Parse(data)}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // synthBootstrap synthesizes the bootstrap stack of envs, as cmd/bootstrap does.
@@ -96,15 +108,12 @@ func synthBootstrap(envs []*environments.Environment) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "bootstrap-test-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
-	stacks.NewBootstrap(app, buckets, 4)
-	app.Synth()
-	return os.ReadFile(filepath.Join(dir, "stacks", stacks.BootstrapStack, "cdk.tf.json"))
+	var data []byte
+	err = synthApp(func(app cdktf.App) { stacks.NewBootstrap(app, buckets, 4) }, func(dir string) (err error) {
+		data, err = os.ReadFile(filepath.Join(dir, stacks.BootstrapStack, "cdk.tf.json"))
+		return err
+	})
+	return data, err
 }
 
 // protectionStacks are the stacks TestProtectedRefusesDestroy applies:
@@ -114,16 +123,19 @@ func synthBootstrap(envs []*environments.Environment) ([]byte, error) {
 // and protection does not involve it; the plan tiers cover it. Synthesized
 // on first use (only the terraform tier reads them), which must come before
 // t.Parallel.
-var protectionStacks = sync.OnceValues(func() ([2]*stackOutput, error) {
+var protectionStacks = sync.OnceValues(func() (protection, error) {
 	noWAF := map[string]any{"waf": map[string]any{"enabled": false}}
 	protected, err := synthVariant("prod", noWAF)
 	if err != nil {
-		return [2]*stackOutput{}, err
+		return protection{}, err
 	}
 	noWAF["protected"] = false
 	lifted, err := synthVariant("prod", noWAF)
-	return [2]*stackOutput{protected, lifted}, err
+	return protection{protected, lifted}, err
 })
+
+// protection is prod as applied by the protection tests, and prod lifted.
+type protection struct{ prod, lifted *stackOutput }
 
 // synthVariant synthesizes environment name with the top-level fields of
 // its file replaced by changes, in an app of its own (a stack's name is

@@ -25,7 +25,7 @@ var (
 // hclSuffix names the HCL form of a stack in terraform's plan.
 const hclSuffix = "_hcl"
 
-// plan returns the terraform plan of an environment.
+// plan returns the terraform plan of a stack (an environment, or bootstrap).
 func plan(t *testing.T, name string) *tfjson.Plan {
 	return makePlan(t, "terraform", name).Plan
 }

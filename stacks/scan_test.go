@@ -41,19 +41,7 @@ func TestSecurityScan(t *testing.T) {
 		for _, env := range envs {
 			t.Run(env, func(t *testing.T) {
 				t.Parallel()
-				clean, err := planscan.Clean(planJSON(t, env))
-				if err != nil {
-					t.Fatal(err)
-				}
-				// The ignore file's "paths" match this name.
-				file := filepath.Join(t.TempDir(), env+".tfplan.json")
-				if err := os.WriteFile(file, clean, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				findings, err := planscan.Scan(context.Background(), trivy, file, ignoreFile)
-				if err != nil {
-					t.Fatal(err)
-				}
+				findings := scanPlan(t, trivy, env)
 				for _, f := range findings {
 					switch {
 					case f.Blocking():
@@ -85,6 +73,26 @@ func TestSecurityScan(t *testing.T) {
 			t.Errorf("%s %s accepts no finding in any environment: remove it", ignoreFile, r)
 		}
 	}
+}
+
+// scanPlan scans the terraform plan of stack name with Trivy and returns
+// its findings, each marked with the ignore file's rule that accepts it.
+func scanPlan(t *testing.T, trivy, name string) []planscan.Finding {
+	t.Helper()
+	clean, err := planscan.Clean(planJSON(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The ignore file's "paths" match this name.
+	file := filepath.Join(t.TempDir(), name+".tfplan.json")
+	if err := os.WriteFile(file, clean, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	findings, err := planscan.Scan(context.Background(), trivy, file, ignoreFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return findings
 }
 
 // needTrivy returns the trivy binary, or skips the test with how to get it,

@@ -279,11 +279,11 @@ func PrepareStack(t testing.TB, stackJSON []byte) string {
 	return dir
 }
 
-// Plan runs init and plan in dir (any configuration: a prepared stack, or
-// the same stack in another form) and returns the plan, parsed and as JSON.
-// There is no separate validate: plan validates the configuration first and
-// fails on the same errors, and each command costs seconds of provider start.
-func (tf *Terraform) Plan(t testing.TB, dir string) (*tfjson.Plan, []byte) {
+// showPlan runs init and plan in dir (a generated root, see PlanTogether)
+// and returns the plan as `show -json` writes it. There is no separate
+// validate: plan validates the configuration first and fails on the same
+// errors, and each command costs seconds of provider start.
+func (tf *Terraform) showPlan(t testing.TB, dir string) []byte {
 	t.Helper()
 	steps := [][]string{
 		{"init", "-input=false", "-no-color"},
@@ -298,11 +298,7 @@ func (tf *Terraform) Plan(t testing.TB, dir string) (*tfjson.Plan, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var plan tfjson.Plan
-	if err := json.Unmarshal(out, &plan); err != nil {
-		t.Fatalf("plan JSON: %v", err)
-	}
-	return &plan, out
+	return out
 }
 
 // PlannedResources returns the planned values of every managed resource by

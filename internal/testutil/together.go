@@ -20,10 +20,10 @@ import (
 
 // PlanTogether plans several synthesized stacks (by name) in one init, one
 // plan and one show, and returns each stack's plan as if planned alone: its
-// addresses, actions, planned values and configuration. Every terraform command spends
-// seconds of CPU loading the provider's schema whatever the size of the
-// configuration, so one plan of nine module test stacks costs a fraction
-// of nine plans.
+// addresses, actions, planned values and configuration. Every terraform
+// command spends seconds of CPU loading the provider's schema whatever the
+// size of the configuration, so one plan of nine module test stacks costs a
+// fraction of nine plans.
 //
 // Each stack becomes a child module of a generated root configuration. Its
 // provider blocks move to the root, one aliased block per distinct
@@ -96,10 +96,9 @@ func (tf *Terraform) PlanTogether(t testing.TB, stacks map[string]Config) map[st
 	if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), root, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, raw := tf.Plan(t, dir)
 	var whole map[string]any
-	if err := json.Unmarshal(raw, &whole); err != nil {
-		t.Fatal(err)
+	if err := json.Unmarshal(tf.showPlan(t, dir), &whole); err != nil {
+		t.Fatalf("plan JSON: %v", err)
 	}
 	out := map[string]Plan{}
 	for name := range stacks {
