@@ -22,6 +22,16 @@ import (
 const usage = "usage: go run . [-environments <folder of <env>.json files>]"
 
 func main() {
+	code := program()
+	// Every program that links jsii unpacks its runtime into a temp folder
+	// as it starts (package init), and only Close removes it: so on every
+	// way out, the refusals included.
+	jsii.Close()
+	os.Exit(code)
+}
+
+// program is the whole command; it returns the exit status.
+func program() int {
 	// Flag errors are bad input like any other: one line, exit 1.
 	flags := flag.NewFlagSet("infra", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
@@ -29,23 +39,23 @@ func main() {
 	switch err := flags.Parse(os.Args[1:]); {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Println(usage)
-		return
+		return 0
 	case err != nil:
-		refuse(fmt.Sprintf("%v; %s", err, usage))
+		return refuse(fmt.Sprintf("%v; %s", err, usage))
 	case flags.NArg() > 0:
-		refuse(fmt.Sprintf("unexpected argument %q; name the folder of environment files with -environments <folder>", flags.Arg(0)))
+		return refuse(fmt.Sprintf("unexpected argument %q; name the folder of environment files with -environments <folder>", flags.Arg(0)))
 	case *dir == "":
-		refuse("-environments: the folder name is empty; " + usage)
+		return refuse("-environments: the folder name is empty; " + usage)
 	}
 
 	// Validate every file before the jsii runtime starts: on any problem,
 	// nothing is synthesized and cdktf.out is left as it was.
 	envs, err := environments.LoadDir(*dir)
 	if err != nil {
-		refuse(err.Error())
+		return refuse(err.Error())
 	}
 	nodeversion.Quiet() // may restart the program with jsii's banner silenced
-	os.Exit(synth(envs))
+	return synth(envs)
 }
 
 // synth builds and writes the stacks, then tidies and reports cdktf.out.
@@ -56,12 +66,10 @@ func synth(envs []*environments.Environment) int {
 		}
 	}
 
-	defer jsii.Close()
 	app := cdktf.NewApp(nil)
 	for _, env := range envs {
 		if err := build(app, env); err != nil {
-			jsii.Close()
-			refuse(err.Error())
+			return refuse(err.Error())
 		}
 	}
 	app.Synth()
@@ -97,9 +105,9 @@ func build(app cdktf.App, env *environments.Environment) error {
 	return err
 }
 
-// refuse prints the problems and exits with status 1.
-func refuse(problems string) {
+// refuse prints the problems and returns the exit status 1.
+func refuse(problems string) int {
 	fmt.Fprintln(os.Stderr, problems)
 	fmt.Fprintln(os.Stderr, "nothing was synthesized")
-	os.Exit(1)
+	return 1
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
+
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/nodeversion"
 )
@@ -34,7 +36,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	os.Setenv(asApp, "1")
-	os.Exit(m.Run())
+	code := m.Run()
+	jsii.Close() // removes the runtime this binary unpacked as it started
+	os.Exit(code)
 }
 
 // run executes the app in workDir and returns its exit code and stderr.
@@ -45,15 +49,22 @@ func run(t *testing.T, workDir string, env ...string) (int, string) {
 }
 
 // runOut executes the app in workDir with environ plus env and returns its
-// exit code, stdout and stderr.
+// exit code, stdout and stderr. The app gets a temp folder of its own, which
+// must be empty when it exits, whatever the exit: jsii unpacks its runtime
+// into a temp folder as any program linking it starts (package init), and
+// only jsii.Close removes it.
 func runOut(t *testing.T, workDir string, environ []string, env ...string) (int, string, string) {
 	t.Helper()
+	tmp := t.TempDir()
 	cmd := exec.Command(binary)
 	cmd.Dir = workDir
-	cmd.Env = append(environ, env...)
+	cmd.Env = append(append(environ, env...), "TMPDIR="+tmp)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Errorf("the app left %s in its temp folder", left[0].Name())
+	}
 	if exit, ok := err.(*exec.ExitError); ok {
 		return exit.ExitCode(), stdout.String(), stderr.String()
 	}

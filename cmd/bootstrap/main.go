@@ -9,6 +9,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/nodeversion"
 	"github.com/n8n-builder/infra/stacks"
 )
 
@@ -31,33 +33,50 @@ const (
 )
 
 func main() {
-	dir := flag.String("environments", "environments", "directory of the environment files (<env>.json)")
-	flag.Parse()
+	code := program()
+	// jsii unpacks its runtime into a temp folder as the program starts
+	// (package init); only Close removes it, so on every way out.
+	jsii.Close()
+	os.Exit(code)
+}
+
+// program is the whole command; it returns the exit status.
+func program() int {
+	flags := flag.NewFlagSet("bootstrap", flag.ContinueOnError)
+	dir := flags.String("environments", "environments", "directory of the environment files (<env>.json)")
+	if err := flags.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2 // the flag package printed the problem and the usage
+	}
 
 	// Every check runs before the jsii runtime starts: on a problem
 	// nothing is written.
-	envs, err := environments.LoadAll(os.DirFS(*dir), *dir)
+	envs, err := environments.LoadDir(*dir) // as the app reads it
 	if err != nil {
-		fail(err)
+		return fail(err)
 	}
 	buckets, err := stacks.StateBuckets(envs)
 	if err != nil {
-		fail(err)
+		return fail(err)
 	}
 	// cdktf creates only the last folder of outdir, and a fresh checkout
 	// has no cdktf.out yet.
 	if err := os.MkdirAll(outdir, 0o755); err != nil {
-		fail(err)
+		return fail(err)
 	}
-	defer jsii.Close()
+	nodeversion.Quiet() // may restart the program with jsii's banner silenced
 	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
 	stacks.NewBootstrap(app, buckets, outdirDepth)
 	app.Synth()
 	fmt.Println("wrote " + path.Join(outdir, "stacks", stacks.BootstrapStack) + "; its state will be " + stacks.BootstrapStateFile)
+	return 0
 }
 
-func fail(err error) {
+// fail prints err; its result is the exit status.
+func fail(err error) int {
 	fmt.Fprintln(os.Stderr, err)
 	fmt.Fprintln(os.Stderr, "nothing was synthesized")
-	os.Exit(1)
+	return 1
 }
