@@ -31,7 +31,7 @@ import (
 // TestMain runs the tests and then closes the one jsii runtime (testutil.Main
 // calls jsii.Close); nothing is synthesized up front.
 func TestMain(m *testing.M) {
-	testutil.Main(m, func() {})
+	testutil.Main(m, nil)
 }
 
 // synthMu serializes synthesis: the jsii runtime answers one call at a time

@@ -2,7 +2,6 @@ package stacks_test
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -38,27 +37,17 @@ type stackOutput struct {
 }
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	testutil.RunPlansTogether()
-	code := func() int {
-		defer jsii.Close()
+	testutil.Main(m, func() error {
 		envs, err := environments.LoadAll(environments.Embedded, "environments")
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
+			return err
 		}
-		synthesized, err = synthAll(envs)
-		if err == nil {
-			bootstrapJSON, err = synthBootstrap(envs)
+		if synthesized, err = synthAll(envs); err != nil {
+			return err
 		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		return m.Run()
-	}()
-	testutil.ReportSkipped()
-	os.Exit(code)
+		bootstrapJSON, err = synthBootstrap(envs)
+		return err
+	})
 }
 
 // synthApp synthesizes a real app into a temp dir: define adds its stacks,

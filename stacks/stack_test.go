@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
-
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/awsprovider"
 	"github.com/n8n-builder/infra/internal/golden"
@@ -83,7 +81,7 @@ func TestLocalBackendIsRelative(t *testing.T) {
 
 func TestS3Backend(t *testing.T) {
 	env := example(t, "staging.json")
-	app := cdktf.Testing_App(nil)
+	app := testutil.App()
 	s := testutil.Synth(stacks.New(app, env))
 	backend := s.Tree()["terraform"].(map[string]any)["backend"].(map[string]any)
 	s3, ok := backend["s3"].(map[string]any)
@@ -114,7 +112,7 @@ func providers(s *stackOutput) []map[string]any {
 // certificate stays in the stack's region.
 func TestGlobalResourcesInUsEast1(t *testing.T) {
 	env := example(t, "eu-west-1.json")
-	s := testutil.Synth(stacks.New(cdktf.Testing_App(nil), env))
+	s := testutil.Synth(stacks.New(testutil.App(), env))
 
 	var aliased bool
 	for _, p := range s.Tree()["provider"].(map[string]any)["aws"].([]any) {
@@ -250,7 +248,7 @@ func TestExamplesInBothModes(t *testing.T) {
 		for _, exposure := range []string{environments.ExposurePublic, environments.ExposureCloudFront} {
 			t.Run(filepath.Base(file)+"/"+exposure, func(t *testing.T) {
 				env := exampleAs(t, file, exposure)
-				s := testutil.Synth(stacks.New(cdktf.Testing_App(nil), env))
+				s := testutil.Synth(stacks.New(testutil.App(), env))
 				problems := privateALBProblems(s)
 				if exposure == environments.ExposureCloudFront {
 					problems = append(problems, urlsAroundCloudFront(s)...)
@@ -307,7 +305,7 @@ func exampleAs(t *testing.T, file, exposure string) *environments.Environment {
 func TestBuildReportsPanics(t *testing.T) {
 	env := environments.Defaults()
 	env.Name, env.File = "broken", "environments/broken.json"
-	_, err := stacks.Build(cdktf.Testing_App(nil), &env)
+	_, err := stacks.Build(testutil.App(), &env)
 	if err == nil {
 		t.Fatal("no error for an environment without AZs")
 	}

@@ -7,12 +7,12 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// TestMain removes the jsii runtime this test binary unpacked into a temp
-// folder as it started: the package links jsii (Main closes it for the
-// packages it serves), whose package init unpacks it, and only Close
-// removes it.
+// TestMain cleans up as Main does for the packages it serves: it closes
+// jsii, whose package init unpacked its runtime into a temp folder that
+// only Close removes, and removes scratch.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	jsii.Close()
+	os.RemoveAll(scratch())
 	os.Exit(code)
 }

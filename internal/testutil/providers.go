@@ -165,6 +165,8 @@ func oneAWSProvider(dir string) bool {
 // reattach configuration it prints, keyed for the CLI's registry host.
 func startProviderServer(binary, host string) (*providerServer, error) {
 	cmd := exec.Command(binary, "-debug")
+	// Its socket goes into TMPDIR; a killed server leaves it there.
+	cmd.Env = append(os.Environ(), "TMPDIR="+scratch())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err

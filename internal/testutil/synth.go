@@ -5,11 +5,13 @@ package testutil
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
@@ -25,12 +27,29 @@ func NewStack() cdktf.TerraformStack { return NewStackIn("us-east-1") }
 // NewStackIn returns a stack with an AWS provider in region and the stacks'
 // provider constraint, so test stacks also plan against the installed provider.
 func NewStackIn(region string) cdktf.TerraformStack {
-	app := cdktf.Testing_App(nil)
+	app := App()
 	stack := cdktf.NewTerraformStack(app, jsii.String("test"))
 	provider.NewAwsProvider(stack, jsii.String("aws"), &provider.AwsProviderConfig{Region: jsii.String(region)})
 	awsprovider.Pin(stack)
 	return stack
 }
+
+// App returns a cdktf testing app. They all share one outdir (in scratch):
+// left to choose, each makes a temp folder of its own that nothing removes.
+func App() cdktf.App {
+	return cdktf.Testing_App(&cdktf.TestingAppConfig{Outdir: jsii.String(scratch())})
+}
+
+// scratch is the test binary's temp folder for what would otherwise stay in
+// the system's: the testing apps' outdir and the provider servers' sockets.
+// Main removes it.
+var scratch = sync.OnceValue(func() string {
+	dir, err := os.MkdirTemp("", "n8n-builder-test-")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+})
 
 // Synth synthesizes stack (validations on, no metadata, sorted keys) and
 // parses it, so a test package can synthesize once and assert many times.
@@ -161,17 +180,24 @@ func (s *Synthesized) Ref(resourceType, part, attr string) string {
 	return "${" + resourceType + "." + found[0] + "." + attr + "}"
 }
 
-// Main runs a test package: setup (which synthesizes the package's stacks,
-// once), then the tests, then closes the jsii runtime, reports the skipped
+// Main runs a test package: setup if given (which synthesizes the package's
+// stacks, once; its error fails the run before any test), then the tests;
+// then it closes the jsii runtime, removes scratch, reports the skipped
 // tiers (ReportSkipped) and exits.
-func Main(m *testing.M, setup func()) {
+func Main(m *testing.M, setup func() error) {
 	flag.Parse()
 	RunPlansTogether()
 	code := func() int {
 		defer jsii.Close()
-		setup()
+		if setup != nil {
+			if err := setup(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+		}
 		return m.Run()
 	}()
+	os.RemoveAll(scratch())
 	ReportSkipped()
 	os.Exit(code)
 }

@@ -8,6 +8,6 @@ import (
 	"github.com/n8n-builder/infra/internal/testutil"
 )
 
-func TestMain(m *testing.M) { testutil.Main(m, func() {}) }
+func TestMain(m *testing.M) { testutil.Main(m, nil) }
 
 func TestTier(t *testing.T) { testutil.Missing(t, "terraform", "demo: not installed") }
