@@ -66,7 +66,7 @@ func synth(envs []*environments.Environment) int {
 		}
 	}
 
-	app := cdktf.NewApp(nil)
+	app := stacks.NewApp("")
 	for _, env := range envs {
 		if err := build(app, env); err != nil {
 			return refuse(err.Error())

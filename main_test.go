@@ -185,9 +185,22 @@ func TestSynthesizesEveryEnvironment(t *testing.T) {
 	out := filepath.Join(work, "cdktf.out")
 	mustWrite(t, filepath.Join(out, "stacks", "gone", "cdk.tf.json"), []byte("{}"))
 	mustWrite(t, filepath.Join(out, "stacks", "dev", "cdk.tf"), []byte("# from cdktf synth --hcl"))
-	var environ []string // without the banner switch, as a new user runs it
+	// As a new user runs it: without the banner switch, and with Node.js the
+	// only tool on the PATH (no terraform: synthesizing needs none).
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(node, filepath.Join(bin, "node")); err != nil {
+		t.Fatal(err)
+	}
+	environ := []string{"PATH=" + bin}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, nodeversion.SilenceVar+"=") && !strings.HasPrefix(kv, "CDKTF_OUTDIR=") {
+		if !strings.HasPrefix(kv, nodeversion.SilenceVar+"=") && !strings.HasPrefix(kv, "CDKTF_OUTDIR=") && !strings.HasPrefix(kv, "PATH=") {
 			environ = append(environ, kv)
 		}
 	}
@@ -225,18 +238,18 @@ func TestSynthesizesEveryEnvironment(t *testing.T) {
 		}
 	}
 
-	node, err := exec.Command("node", "--version").Output()
+	version, err := exec.Command(node, "--version").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	major, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(strings.TrimSpace(string(node)), "v"), ".", 2)[0])
+	major, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(strings.TrimSpace(string(version)), "v"), ".", 2)[0])
 	wantErr := ""
 	if major < nodeversion.Supported {
-		wantErr = "note: Node.js " + strings.TrimSpace(string(node)) + " is past its end of support in jsii; this still works, but use Node.js 22 or 24\n"
+		wantErr = "note: Node.js " + strings.TrimSpace(string(version)) + " is past its end of support in jsii; this still works, but use Node.js 22 or 24\n"
 	}
 	wantErr += "warning: environments/qa.json: protected, but its state is the local file terraform.qa.tfstate; set backend.s3 (README \"Remote state\")\n"
 	if stderr != wantErr {
-		t.Errorf("stderr (Node.js %s):\n%s\nwant:\n%s", strings.TrimSpace(string(node)), stderr, wantErr)
+		t.Errorf("stderr (Node.js %s):\n%s\nwant:\n%s", strings.TrimSpace(string(version)), stderr, wantErr)
 	}
 }
 

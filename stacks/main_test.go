@@ -10,7 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
@@ -59,7 +58,7 @@ func synthApp(define func(cdktf.App), read func(stacksDir string) error) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(dir)})
+	app := stacks.NewApp(dir)
 	define(app)
 	app.Synth()
 	return read(filepath.Join(dir, "stacks"))

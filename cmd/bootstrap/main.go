@@ -16,7 +16,6 @@ import (
 	"path"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
 	"github.com/n8n-builder/infra/internal/nodeversion"
@@ -67,7 +66,7 @@ func program() int {
 		return fail(err)
 	}
 	nodeversion.Quiet() // may restart the program with jsii's banner silenced
-	app := cdktf.NewApp(&cdktf.AppConfig{Outdir: jsii.String(outdir)})
+	app := stacks.NewApp(outdir)
 	stacks.NewBootstrap(app, buckets, outdirDepth)
 	app.Synth()
 	fmt.Println("wrote " + path.Join(outdir, "stacks", stacks.BootstrapStack) + "; its state will be " + stacks.BootstrapStateFile)
