@@ -4,8 +4,9 @@
 #   - go test -count=1 ./...         at the baseline and here (the full suite);
 #   - go test -short -count=1 ./...  here (the quick loop), next to
 #   - one synth of the bare cdktf app (cmd/synthbench/bareapp), its yardstick.
-# Each round runs them one after the other; the script prints every run and
-# the medians: wall seconds, CPU seconds (user+sys of the whole process tree:
+# Each round runs them one after the other, baseline and full taking turns
+# to go first. The script prints every run, each round's ratios and the
+# medians: wall seconds, CPU seconds (user+sys of the whole process tree:
 # terraform, providers and node included) and the load average before the run.
 # Builds and the jsii package cache are warmed first and not timed; the test
 # cache is never used (-count=1).
@@ -40,7 +41,7 @@ measure() {
   read -r wall user sys <"$work/time"
   cpu=$(echo "$user + $sys" | bc)
   printf '%-12s %8.1f s wall %8.1f s CPU   load %s\n' "$label" "$wall" "$cpu" "$load"
-  echo "$label $wall $cpu $load" >>"$work/results"
+  echo "$label $wall $cpu $load $i" >>"$work/results"
 }
 
 echo "warming builds and the jsii cache (not timed)..."
@@ -51,8 +52,15 @@ done
 
 for i in $(seq "$rounds"); do
   echo "round $i of $rounds"
-  measure baseline "$work/base" go test -count=1 ./...
-  measure full . go test -count=1 ./...
+  # The order alternates: a machine that slows down or speeds up during a
+  # round would otherwise always favour the same side.
+  if ((i % 2)); then
+    measure baseline "$work/base" go test -count=1 ./...
+    measure full . go test -count=1 ./...
+  else
+    measure full . go test -count=1 ./...
+    measure baseline "$work/base" go test -count=1 ./...
+  fi
   measure short . go test -short -count=1 ./...
   measure bare-synth "$work" env CDKTF_OUTDIR="$work/out.bare" ./bare
 done
@@ -67,5 +75,9 @@ for label in baseline full short bare-synth; do
   eval "wall_${label//-/_}=$wall cpu_${label//-/_}=$cpu"
 done
 echo
+for i in $(seq "$rounds"); do
+  awk -v r="$i" '$5==r && $1=="baseline" {bw=$2; bc=$3} $5==r && $1=="full" {fw=$2; fc=$3}
+    END {printf "round %d: full / baseline wall %.2f, CPU %.2f\n", r, fw/bw, fc/bc}' "$work/results"
+done
 echo "full / baseline wall: $(echo "scale=2; $wall_full / $wall_baseline" | bc)   CPU: $(echo "scale=2; $cpu_full / $cpu_baseline" | bc)   (target: at most 0.5)"
 echo "short / bare synth wall: $(echo "scale=1; $wall_short / $wall_bare_synth" | bc)   (target: at most 5)"
