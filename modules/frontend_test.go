@@ -548,32 +548,24 @@ func TestFrontendMisusePanics(t *testing.T) {
 	}
 }
 
-// TestFrontendPlan runs the three variants through terraform init, validate and plan.
+// TestFrontendPlan runs the prod variant (public ALB origin, versioned
+// bucket) through terraform init, validate and plan. The dev and private-ALB
+// variants plan inside dev and prod: the stacks' plan tier
+// (TestPlanResourceCounts) counts the same resources there.
 func TestFrontendPlan(t *testing.T) {
-	for name, stack := range map[string]string{"dev": "frontend_dev", "prod": "frontend_prod", "privateALB": "frontend_private_alb"} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			plan := modulePlan(t, stack)
-			got := testutil.CountByType(plan)
-			want := map[string]int{
-				"aws_s3_bucket": 1, "aws_s3_bucket_public_access_block": 1, "aws_s3_bucket_ownership_controls": 1,
-				"aws_s3_bucket_server_side_encryption_configuration": 1, "aws_s3_bucket_policy": 1,
-				"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
-				"aws_cloudfront_distribution": 1, "aws_cloudfront_function": 1, "aws_s3_bucket_versioning": 0,
-			}
-			if name != "dev" {
-				want["aws_s3_bucket_versioning"] = 1
-				want["aws_s3_bucket_lifecycle_configuration"] = 1
-			}
-			if name == "privateALB" {
-				want["aws_cloudfront_vpc_origin"] = 1
-			}
-			for typ, n := range want {
-				if got[typ] != n {
-					t.Errorf("%s: %d planned, want %d", typ, got[typ], n)
-				}
-			}
-		})
+	t.Parallel()
+	got := testutil.CountByType(modulePlan(t, "frontend_prod"))
+	want := map[string]int{
+		"aws_s3_bucket": 1, "aws_s3_bucket_public_access_block": 1, "aws_s3_bucket_ownership_controls": 1,
+		"aws_s3_bucket_server_side_encryption_configuration": 1, "aws_s3_bucket_policy": 1,
+		"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
+		"aws_cloudfront_distribution": 1, "aws_cloudfront_function": 1,
+		"aws_s3_bucket_versioning": 1, "aws_s3_bucket_lifecycle_configuration": 1, "aws_cloudfront_vpc_origin": 0,
+	}
+	for typ, n := range want {
+		if got[typ] != n {
+			t.Errorf("%s: %d planned, want %d", typ, got[typ], n)
+		}
 	}
 }
 

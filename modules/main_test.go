@@ -127,9 +127,11 @@ func policyStatements(t *testing.T, s *testutil.Synthesized, part string) []map[
 }
 
 // The terraform tiers of the module tests read plans of these stacks, all
-// made together on first use: one init, plan and show for the nine of them
+// made together on first use: one init, plan and show for the six of them
 // (testutil.PlanTogether) instead of three commands each, every one of
-// which loads the provider's schema.
+// which loads the provider's schema. Variants the environments use as they
+// are (the dev and private-ALB frontends, CDN logs) plan inside the stacks'
+// plan tier instead.
 var (
 	modulePlansOnce sync.Once
 	modulePlans     map[string]testutil.Plan
@@ -142,14 +144,10 @@ func modulePlan(t *testing.T, name string) *tfjson.Plan {
 	tf := testutil.NeedTerraform(t)
 	modulePlansOnce.Do(func() {
 		config := func(s *testutil.Synthesized) testutil.Config { return testutil.Config{JSON: []byte(s.JSON)} }
-		frontend := frontendStacks()
 		modulePlans = tf.PlanTogether(t, map[string]testutil.Config{
-			"cdnlogs":               config(cdnlogsStack()),
 			"certificates_regional": config(certificatesStacks().regional),
 			"ecs_scaled":            config(ecsStacks().scaled),
-			"frontend_dev":          config(frontend.dev),
-			"frontend_prod":         config(frontend.prod),
-			"frontend_private_alb":  config(frontend.privateALB),
+			"frontend_prod":         config(frontendStacks().prod),
 			"loadbalancer_prod":     config(loadbalancerStacks().prod),
 			"monitoring_away":       config(monitoringStacks().away),
 			"waf_restricted":        config(wafStacks().restricted),
