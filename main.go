@@ -54,6 +54,9 @@ func program() int {
 	if err != nil {
 		return refuse(err.Error())
 	}
+	if err := stacks.CheckOutput(""); err != nil {
+		return refuse(err.Error())
+	}
 	nodeversion.Quiet() // may restart the program with jsii's banner silenced
 	return synth(envs)
 }
@@ -72,7 +75,10 @@ func synth(envs []*environments.Environment) int {
 			return refuse(err.Error())
 		}
 	}
-	app.Synth()
+	if err := stacks.Synth(app); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 
 	outdir := *app.Outdir()
 	warnings, err := synthout.Prune(outdir)

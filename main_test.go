@@ -155,6 +155,40 @@ func TestUnknownEnvironmentsDir(t *testing.T) {
 	}
 }
 
+// TestUnusableOutput: a place the stacks cannot be written to, or a
+// malformed CDKTF_CONTEXT_JSON, is refused in one line before the jsii
+// runtime starts, not with Go and JavaScript stack traces.
+func TestUnusableOutput(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		file string   // made a regular file, in the work folder
+		env  []string // for the app
+		want string   // its first line starts so
+	}{
+		{"cdktf.out is a file", "cdktf.out", nil, "cdktf.out: the stacks cannot be written there: "},
+		{"CDKTF_OUTDIR under a file", "out", []string{"CDKTF_OUTDIR=out/stacks"}, "out/stacks: the stacks cannot be written there: "},
+		{"CDKTF_CONTEXT_JSON not JSON", "", []string{"CDKTF_CONTEXT_JSON={bad"}, "CDKTF_CONTEXT_JSON (the cdktf CLI sets it) is not a JSON object: "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			work := t.TempDir()
+			data, err := os.ReadFile(filepath.Join("environments", "dev.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustWrite(t, filepath.Join(work, "environments", "dev.json"), data)
+			if tt.file != "" {
+				mustWrite(t, filepath.Join(work, tt.file), nil)
+			}
+			code, stderr := run(t, work, append([]string{"CDKTF_OUTDIR="}, tt.env...)...)
+			lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+			if code != 1 || len(lines) != 2 || !strings.HasPrefix(lines[0], tt.want) || lines[1] != "nothing was synthesized" {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 1, a line starting %q and \"nothing was synthesized\"", code, stderr, tt.want)
+			}
+		})
+	}
+}
+
 // TestSynthesizesEveryEnvironment runs the app as a user runs it in a
 // checkout (default folders) on copies of the repository's environment
 // files plus qa.json, protected but with local state, into a cdktf.out that

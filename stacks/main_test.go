@@ -60,7 +60,9 @@ func synthApp(define func(cdktf.App), read func(stacksDir string) error) error {
 	defer os.RemoveAll(dir)
 	app := stacks.NewApp(dir)
 	define(app)
-	app.Synth()
+	if err := stacks.Synth(app); err != nil {
+		return err
+	}
 	return read(filepath.Join(dir, "stacks"))
 }
 

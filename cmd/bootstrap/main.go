@@ -60,15 +60,18 @@ func program() int {
 	if err != nil {
 		return fail(err)
 	}
-	// cdktf creates only the last folder of outdir, and a fresh checkout
-	// has no cdktf.out yet.
-	if err := os.MkdirAll(outdir, 0o755); err != nil {
+	// This also creates outdir: cdktf creates only its last folder, and a
+	// fresh checkout has no cdktf.out yet.
+	if err := stacks.CheckOutput(outdir); err != nil {
 		return fail(err)
 	}
 	nodeversion.Quiet() // may restart the program with jsii's banner silenced
 	app := stacks.NewApp(outdir)
 	stacks.NewBootstrap(app, buckets, outdirDepth)
-	app.Synth()
+	if err := stacks.Synth(app); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	fmt.Println("wrote " + path.Join(outdir, "stacks", stacks.BootstrapStack) + "; its state will be " + stacks.BootstrapStateFile)
 	return 0
 }
