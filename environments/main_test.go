@@ -1,17 +1,12 @@
 package environments
 
 import (
-	"os"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
+	"github.com/n8n-builder/infra/internal/testutil"
 )
 
-// TestMain removes the jsii runtime this test binary unpacked into a temp
-// folder as it started: the modules whose constants the package reads link
-// jsii, whose package init unpacks it, and only Close removes it.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
-}
+// TestMain closes jsii at the end (testutil.Main): the modules whose
+// constants the package reads link it, and its package init unpacks the
+// runtime into a temp folder that only Close removes.
+func TestMain(m *testing.M) { testutil.Main(m, nil) }
