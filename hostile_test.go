@@ -1,19 +1,16 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/n8n-builder/infra/environments"
 )
@@ -101,7 +98,10 @@ func TestHostileEnvironments(t *testing.T) {
 			if args == nil {
 				args = []string{"-environments", "environments"}
 			}
-			problems := refusal(t, work, throughApp, func() (int, string) { return runWithin(t, work, 30*time.Second, args...) })
+			problems := refusal(t, work, throughApp, func() (int, string) {
+				code, _, stderr := runApp(t, work, os.Environ(), args...)
+				return code, stderr
+			})
 			checkProblems(t, c, problems)
 			if t.Failed() {
 				t.Logf("problems:\n%s", problems)
@@ -147,29 +147,6 @@ func (c hostile) labelPrefix() string {
 		return "flag " // the flag package's own words
 	}
 	return "unexpected argument"
-}
-
-// runWithin runs the app in workDir with a deadline: a hang is a failure, not
-// a stuck test run.
-func runWithin(t *testing.T, workDir string, limit time.Duration, args ...string) (int, string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Dir = workDir
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if ctx.Err() != nil {
-		t.Fatalf("still running after %s (blocked?); stderr so far:\n%s", limit, stderr.String())
-	}
-	if exit, ok := err.(*exec.ExitError); ok {
-		return exit.ExitCode(), stderr.String()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0, stderr.String()
 }
 
 // base is the smallest valid environment; cfg merges overrides into it.

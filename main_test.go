@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/jsii-runtime-go"
 
@@ -41,27 +43,37 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// run executes the app in workDir and returns its exit code and stderr.
+// run executes the app in workDir, with this process's environment plus
+// env, and returns its exit code and stderr.
 func run(t *testing.T, workDir string, env ...string) (int, string) {
 	t.Helper()
-	code, _, stderr := runOut(t, workDir, os.Environ(), env...)
+	code, _, stderr := runApp(t, workDir, append(os.Environ(), env...))
 	return code, stderr
 }
 
-// runOut executes the app in workDir with environ plus env and returns its
-// exit code, stdout and stderr. The app gets a temp folder of its own, which
-// must be empty when it exits, whatever the exit: jsii unpacks its runtime
-// into a temp folder as any program linking it starts (package init), and
-// only jsii.Close removes it.
-func runOut(t *testing.T, workDir string, environ []string, env ...string) (int, string, string) {
+// appLimit is how long a run of the app may take: a hang (a FIFO read, say)
+// is a failure, not a stuck test run.
+const appLimit = 2 * time.Minute
+
+// runApp executes the app in workDir with args and the environment environ
+// and returns its exit code, stdout and stderr. The app gets a temp folder
+// of its own, which must be empty when it exits, whatever the exit: jsii
+// unpacks its runtime into a temp folder as any program linking it starts
+// (package init), and only jsii.Close removes it.
+func runApp(t *testing.T, workDir string, environ []string, args ...string) (int, string, string) {
 	t.Helper()
 	tmp := t.TempDir()
-	cmd := exec.Command(binary)
+	ctx, cancel := context.WithTimeout(context.Background(), appLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = workDir
-	cmd.Env = append(append(environ, env...), "TMPDIR="+tmp)
+	cmd.Env = append(environ, "TMPDIR="+tmp)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("still running after %s (blocked?); stderr so far:\n%s", appLimit, stderr.String())
+	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Errorf("the app left %s in its temp folder", left[0].Name())
 	}
@@ -238,7 +250,7 @@ func TestSynthesizesEveryEnvironment(t *testing.T) {
 			environ = append(environ, kv)
 		}
 	}
-	code, stdout, stderr := runOut(t, work, environ)
+	code, stdout, stderr := runApp(t, work, environ)
 	if code != 0 {
 		t.Fatalf("exit %d:\n%s", code, stderr)
 	}
