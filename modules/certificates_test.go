@@ -3,9 +3,7 @@ package modules_test
 import (
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
-
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/certificates"
 )
@@ -19,24 +17,14 @@ type certificatesVariants struct {
 }
 
 var certificatesStacks = synthOnce(func() (v certificatesVariants) {
-	stack := testutil.NewStackIn("eu-west-1")
-	global := provider.NewAwsProvider(stack, jsii.String("aws_global"), &provider.AwsProviderConfig{
-		Region: jsii.String("us-east-1"), Alias: jsii.String("global"),
-	})
-	certificates.New(stack, "certificates", certificates.Props{
-		DomainName:     "builder.example.com",
-		APIDomainName:  "api.builder.example.com",
-		HostedZoneID:   zoneID,
-		GlobalProvider: global,
-	})
-	v.regional = testutil.Synth(stack)
+	v.regional = modulestacks.Certificates()
 
-	stack = testutil.NewStackIn("us-east-1")
-	certificates.New(stack, "certificates", certificates.Props{DomainName: "builder.example.com", HostedZoneID: zoneID})
+	stack := testutil.NewStackIn("us-east-1")
+	certificates.New(stack, "certificates", certificates.Props{DomainName: "builder.example.com", HostedZoneID: modulestacks.ZoneID})
 	v.useast1 = testutil.Synth(stack)
 
 	stack = testutil.NewStackIn("us-east-1")
-	certificates.New(stack, "certificates", certificates.Props{APIDomainName: "api.builder.example.com", HostedZoneID: zoneID})
+	certificates.New(stack, "certificates", certificates.Props{APIDomainName: "api.builder.example.com", HostedZoneID: modulestacks.ZoneID})
 	v.apiOnly = testutil.Synth(stack)
 	return v
 })
@@ -101,7 +89,7 @@ func TestCertificatesValidationRecords(t *testing.T) {
 			arn := regional.Ref("aws_acm_certificate", cert+"_certificate", "arn")
 			option := "${tolist(" + address(arn) + ".domain_validation_options).0."
 			testutil.AssertResource(t, regional, "aws_route53_record", map[string]any{
-				"zone_id":         zoneID,
+				"zone_id":         modulestacks.ZoneID,
 				"name":            option + "resource_record_name}",
 				"type":            option + "resource_record_type}",
 				"records":         []any{option + "resource_record_value}"},
@@ -118,7 +106,7 @@ func TestCertificatesValidationRecords(t *testing.T) {
 
 func TestCertificatesMisusePanics(t *testing.T) {
 	for name, props := range map[string]certificates.Props{
-		"no name": {HostedZoneID: zoneID},
+		"no name": {HostedZoneID: modulestacks.ZoneID},
 		"no zone": {DomainName: "builder.example.com"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -130,24 +118,4 @@ func TestCertificatesMisusePanics(t *testing.T) {
 			certificates.New(nil, "certificates", props)
 		})
 	}
-}
-
-// TestCertificatesPlan proves the validation records' references to the certificate's
-// domain_validation_options (a set) pass terraform validate and plan.
-func TestCertificatesPlan(t *testing.T) {
-	t.Parallel()
-	plan := modulePlan(t, "certificates_regional")
-	got := testutil.CountByType(plan)
-	for typ, want := range map[string]int{"aws_acm_certificate": 2, "aws_acm_certificate_validation": 2, "aws_route53_record": 2} {
-		if got[typ] != want {
-			t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
-		}
-	}
-}
-
-// TestCertificatesMockedApply applies and destroys the regional variant with `terraform
-// test` and mocked providers (default and aliased).
-func TestCertificatesMockedApply(t *testing.T) {
-	t.Parallel()
-	moduleApplied(t, "certificates")
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/dns"
 )
@@ -15,11 +16,11 @@ import (
 var dnsStack = synthOnce(func() *testutil.Synthesized {
 	stack := testutil.NewStack()
 	dns.New(stack, "ui_alias", dns.Props{
-		ZoneID: zoneID, Name: "builder.example.com",
+		ZoneID: modulestacks.ZoneID, Name: "builder.example.com",
 		TargetDNSName: jsii.String("d111111abcdef8.cloudfront.net"), TargetZoneID: jsii.String("Z2FDTNDATAQYW2"),
 	})
 	dns.New(stack, "api_alias", dns.Props{
-		ZoneID: zoneID, Name: "api.builder.example.com",
+		ZoneID: modulestacks.ZoneID, Name: "api.builder.example.com",
 		TargetDNSName: jsii.String("proj-alb-1.eu-west-1.elb.amazonaws.com"), TargetZoneID: jsii.String("Z32O12XQLNTSW2"),
 		EvaluateTargetHealth: true, IPv4Only: true,
 	})
@@ -30,12 +31,12 @@ func TestDNSAliasRecords(t *testing.T) {
 	s := dnsStack()
 	for _, typ := range []string{"A", "AAAA"} {
 		testutil.AssertResource(t, s, "aws_route53_record", map[string]any{
-			"zone_id": zoneID, "name": "builder.example.com", "type": typ,
+			"zone_id": modulestacks.ZoneID, "name": "builder.example.com", "type": typ,
 			"alias": map[string]any{"name": "d111111abcdef8.cloudfront.net", "zone_id": "Z2FDTNDATAQYW2", "evaluate_target_health": false},
 		})
 	}
 	testutil.AssertResource(t, s, "aws_route53_record", map[string]any{
-		"zone_id": zoneID, "name": "api.builder.example.com", "type": "A",
+		"zone_id": modulestacks.ZoneID, "name": "api.builder.example.com", "type": "A",
 		"alias": map[string]any{"name": "proj-alb-1.eu-west-1.elb.amazonaws.com", "zone_id": "Z32O12XQLNTSW2", "evaluate_target_health": true},
 	})
 	// IPv4Only: no AAAA record.

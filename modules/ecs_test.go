@@ -12,20 +12,14 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lb"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lblistener"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/lbtargetgroup"
-	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
-	"github.com/n8n-builder/infra/modules/ecr"
 	"github.com/n8n-builder/infra/modules/ecs"
-	"github.com/n8n-builder/infra/modules/networking"
-	"github.com/n8n-builder/infra/modules/secrets"
 )
 
 // ecsVariants are four stacks, each a whole stack (networking, ECR, secret,
-// a minimal ALB, the service) so the plan test sees real references:
+// a minimal ALB, the service; modulestacks.ECS), as Terraform plans it:
 //   - base: defaults, on-demand Fargate, no exec, no autoscaling;
 //   - scaled: ARM64, 50 GiB, exec, Container Insights, extra environment,
 //     autoscaling and a weekend-ish office-hours schedule;
@@ -38,85 +32,14 @@ type ecsVariants struct {
 
 var ecsStacks = synthOnce(func() ecsVariants {
 	return ecsVariants{
-		base: ecsSynth(ecs.Props{DesiredCount: 1}),
-		scaled: ecsSynth(ecs.Props{
-			DesiredCount: 2, Architecture: ecs.ArchARM, EphemeralStorageGiB: 50,
-			EnableExec: true, ContainerInsights: true, LogRetentionDays: 90,
-			Cpu: 1024, Memory: 2048, NodeEnv: "staging", StopTimeoutSeconds: 90,
-			HealthCheckGracePeriodSeconds: 300,
-			Environment: map[string]string{
-				"ZED": "last", "ALPHA": "first", "N8N_URL": "https://n8n.example.com/?a=1&b=2", "TEMPLATE": "${not.a.ref}",
-				"QUOTED": "say \"hi\" \\ %{x}\nnext line",
-			},
-			Autoscaling: ecs.Autoscaling{Enabled: true, MinTasks: 2, MaxTasks: 6, CpuTargetPercent: 70, RequestsPerTarget: 300},
-			Schedule:    ecs.Schedule{Enabled: true, Days: []string{"SAT", "MON"}, StartHour: 6, StopHour: 22, TimeZone: "Asia/Kolkata"},
-		}),
-		scheduled: ecsSynth(ecs.Props{DesiredCount: 1, Schedule: ecs.Schedule{
+		base:   modulestacks.ECS(ecs.Props{DesiredCount: 1}),
+		scaled: modulestacks.ECS(modulestacks.ScaledProps()),
+		scheduled: modulestacks.ECS(ecs.Props{DesiredCount: 1, Schedule: ecs.Schedule{
 			Enabled: true, Days: []string{"MON", "TUE", "WED", "THU", "FRI"}, StartHour: 8, StopHour: 19, TimeZone: "Europe/Berlin",
 		}}),
-		spot: ecsSynth(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true, Image: jsii.String(publicImage)}),
+		spot: modulestacks.ECS(ecs.Props{DesiredCount: 1, FargateSpot: true, AssignPublicIP: true, Image: jsii.String(publicImage)}),
 	}
 })
-
-// ecsSynth builds a test stack around the service, filling in what the lead's
-// stack wires: image, secret, subnets, security group, target group, listener.
-func ecsSynth(p ecs.Props) *testutil.Synthesized {
-	stack := testutil.NewStack()
-	natMode := networking.NatSingle
-	if p.AssignPublicIP {
-		natMode = networking.NatNone
-	}
-	net := networking.New(stack, "networking", networking.Props{
-		Region:             "us-east-1",
-		NatMode:            natMode,
-		NamePrefix:         "proj-test",
-		CidrBlock:          "10.0.0.0/16",
-		AvailabilityZones:  []string{"us-east-1a", "us-east-1b"},
-		PublicSubnetCidrs:  []string{"10.0.0.0/20", "10.0.16.0/20"},
-		PrivateSubnetCidrs: []string{"10.0.32.0/20", "10.0.48.0/20"},
-		AppPort:            ecs.DefaultContainerPort,
-	})
-	repo := ecr.New(stack, "ecr", ecr.Props{Name: "proj-test-bridge"})
-	secret := secrets.New(stack, "secret", secrets.Props{Name: "proj-test-anthropic-key"})
-	alb := lb.NewLb(stack, jsii.String("alb"), &lb.LbConfig{
-		Name: jsii.String("proj-test"), LoadBalancerType: jsii.String("application"),
-		Subnets: net.PublicSubnetIDs, SecurityGroups: &[]*string{net.AlbSecurityGroupID},
-	})
-	tg := lbtargetgroup.NewLbTargetGroup(stack, jsii.String("target_group"), &lbtargetgroup.LbTargetGroupConfig{
-		Name: jsii.String("proj-test-bridge"), Port: jsii.Number(3000), Protocol: jsii.String("HTTP"),
-		TargetType: jsii.String("ip"), VpcId: net.VpcID,
-	})
-	listener := lblistener.NewLbListener(stack, jsii.String("listener"), &lblistener.LbListenerConfig{
-		LoadBalancerArn: alb.Arn(), Port: jsii.Number(80), Protocol: jsii.String("HTTP"),
-		DefaultAction: &[]*lblistener.LbListenerDefaultAction{{Type: jsii.String("forward"), TargetGroupArn: tg.Arn()}},
-	})
-
-	p.NamePrefix = "proj-test"
-	p.Region = "us-east-1"
-	if p.Image == nil {
-		p.Image = jsii.String(*repo.RepositoryURL + ":1.0.0")
-		p.ImageRepositoryArn = repo.RepositoryArn
-	}
-	p.SecretArn = secret.Arn
-	p.SecretValueFrom = secret.ApiKeyValueFrom
-	p.SecretReadPolicyJSON = secret.ReadPolicyJSON
-	p.SubnetIDs = net.TaskSubnetIDs
-	p.SecurityGroupID = net.BridgeSecurityGroupID
-	p.TargetGroupArn = tg.Arn()
-	p.DependsOn = []cdktf.ITerraformDependable{listener}
-	if p.Autoscaling.Enabled {
-		p.Autoscaling.RequestCountResourceLabel = jsii.String(*alb.ArnSuffix() + "/" + *tg.ArnSuffix())
-	}
-	svc := ecs.New(stack, "ecs", p)
-	for name, v := range map[string]*string{
-		"cluster_name": svc.ClusterName, "cluster_arn": svc.ClusterArn, "service_name": svc.ServiceName,
-		"log_group_name": svc.LogGroupName, "task_role_arn": svc.TaskRoleArn,
-		"execution_role_arn": svc.ExecutionRoleArn, "task_definition_arn": svc.TaskDefinitionArn,
-	} {
-		cdktf.NewTerraformOutput(stack, jsii.String(name), &cdktf.TerraformOutputConfig{Value: v})
-	}
-	return testutil.Synth(stack)
-}
 
 // publicImage is the spot variant's image: a public registry, no ECR.
 const publicImage = "public.ecr.aws/example/bridge:1.0.0"

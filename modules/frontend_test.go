@@ -13,15 +13,12 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/frontend"
 )
 
-const (
-	frontendCertArn = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
-	frontendACLArn  = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/proj-prod-cloudfront/abc"
-	frontendALBArn  = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/proj-prod-alb/0123456789abcdef"
-)
+const frontendALBArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/proj-prod-alb/0123456789abcdef"
 
 // frontendVariants are three stacks: dev-shaped (HTTP origin, default
 // certificate, force_destroy), prod-shaped (versioning, HTTPS origin, custom
@@ -30,36 +27,17 @@ type frontendVariants struct {
 	dev, prod, privateALB *testutil.Synthesized
 }
 
-var (
-	frontendDevProps = frontend.Props{
-		NamePrefix:         "proj-dev",
-		ForceDestroy:       true,
-		BridgeOriginDomain: jsii.String("proj-dev-alb-123.us-east-1.elb.amazonaws.com"),
-	}
-	frontendProdProps = frontend.Props{
-		NamePrefix:         "proj-prod",
-		Versioning:         true,
-		PriceClass:         "PriceClass_All",
-		BridgeOriginDomain: jsii.String("api.builder.example.com"),
-		BridgeOriginHTTPS:  true,
-		Aliases:            []string{"builder.example.com"},
-		CertificateArn:     jsii.String(frontendCertArn),
-		WebACLArn:          jsii.String(frontendACLArn),
-		DisableIPv6:        true,
-	}
-)
+var frontendDevProps = frontend.Props{
+	NamePrefix:         "proj-dev",
+	ForceDestroy:       true,
+	BridgeOriginDomain: jsii.String("proj-dev-alb-123.us-east-1.elb.amazonaws.com"),
+}
 
 var frontendStacks = synthOnce(func() frontendVariants {
-	p := frontendProdProps
+	p := modulestacks.FrontendProdProps()
 	p.BridgeVpcOriginALBArn = jsii.String(frontendALBArn)
-	return frontendVariants{dev: frontendSynth(frontendDevProps), prod: frontendSynth(frontendProdProps), privateALB: frontendSynth(p)}
+	return frontendVariants{dev: modulestacks.Frontend(frontendDevProps), prod: modulestacks.Frontend(modulestacks.FrontendProdProps()), privateALB: modulestacks.Frontend(p)}
 })
-
-func frontendSynth(p frontend.Props) *testutil.Synthesized {
-	stack := testutil.NewStack()
-	frontend.New(stack, "frontend", p)
-	return testutil.Synth(stack)
-}
 
 func TestFrontendBucket(t *testing.T) {
 	v := frontendStacks()
@@ -321,7 +299,7 @@ func TestFrontendDistribution(t *testing.T) {
 		"restrictions": map[string]any{"geo_restriction": map[string]any{"restriction_type": "none"}},
 	})
 	testutil.AssertResource(t, prod, "aws_cloudfront_distribution", map[string]any{
-		"price_class": "PriceClass_All", "web_acl_id": frontendACLArn, "is_ipv6_enabled": false,
+		"price_class": "PriceClass_All", "web_acl_id": modulestacks.FrontendACLArn, "is_ipv6_enabled": false,
 	})
 	// web_acl_id only when given.
 	for _, d := range dev.Resources("aws_cloudfront_distribution") {
@@ -345,7 +323,7 @@ func TestFrontendOrigins(t *testing.T) {
 		protocol string
 	}{
 		{"dev", dev, *frontendDevProps.BridgeOriginDomain, "http-only"},
-		{"prod", prod, *frontendProdProps.BridgeOriginDomain, "https-only"},
+		{"prod", prod, *modulestacks.FrontendProdProps().BridgeOriginDomain, "https-only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -510,7 +488,7 @@ func TestFrontendViewerCertificate(t *testing.T) {
 	testutil.AssertResource(t, prod, "aws_cloudfront_distribution", map[string]any{
 		"aliases": []any{"builder.example.com"},
 		"viewer_certificate": map[string]any{
-			"acm_certificate_arn": frontendCertArn, "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021",
+			"acm_certificate_arn": modulestacks.FrontendCertArn, "ssl_support_method": "sni-only", "minimum_protocol_version": "TLSv1.2_2021",
 		},
 	})
 	testutil.RefuteResource(t, prod, "aws_cloudfront_distribution", map[string]any{
@@ -532,7 +510,7 @@ func TestFrontendMisusePanics(t *testing.T) {
 		{"no prefix", frontend.Props{BridgeOriginDomain: jsii.String("x")}, "NamePrefix"},
 		{"no origin", frontend.Props{NamePrefix: "p-e"}, "BridgeOriginDomain"},
 		{"aliases without certificate", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), Aliases: []string{"a.example.com"}}, "CertificateArn"},
-		{"certificate without aliases", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), CertificateArn: jsii.String(frontendCertArn)}, "without Aliases"},
+		{"certificate without aliases", frontend.Props{NamePrefix: "p-e", BridgeOriginDomain: jsii.String("x"), CertificateArn: jsii.String(modulestacks.FrontendCertArn)}, "without Aliases"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -545,27 +523,6 @@ func TestFrontendMisusePanics(t *testing.T) {
 			// The panic comes before any construct is made: no stack needed.
 			frontend.New(nil, "frontend", tt.props)
 		})
-	}
-}
-
-// TestFrontendPlan runs the prod variant (public ALB origin, versioned
-// bucket) through terraform init, validate and plan. The dev and private-ALB
-// variants plan inside dev and prod: the stacks' plan tier
-// (TestPlanResourceCounts) counts the same resources there.
-func TestFrontendPlan(t *testing.T) {
-	t.Parallel()
-	got := testutil.CountByType(modulePlan(t, "frontend_prod"))
-	want := map[string]int{
-		"aws_s3_bucket": 1, "aws_s3_bucket_public_access_block": 1, "aws_s3_bucket_ownership_controls": 1,
-		"aws_s3_bucket_server_side_encryption_configuration": 1, "aws_s3_bucket_policy": 1,
-		"aws_cloudfront_origin_access_control": 1, "aws_cloudfront_response_headers_policy": 1,
-		"aws_cloudfront_distribution": 1, "aws_cloudfront_function": 1,
-		"aws_s3_bucket_versioning": 1, "aws_s3_bucket_lifecycle_configuration": 1, "aws_cloudfront_vpc_origin": 0,
-	}
-	for typ, n := range want {
-		if got[typ] != n {
-			t.Errorf("%s: %d planned, want %d", typ, got[typ], n)
-		}
 	}
 }
 

@@ -5,14 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-	tfjson "github.com/hashicorp/terraform-json"
-
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/loadbalancer"
 )
-
-const albCertArn = "arn:aws:acm:us-east-1:123456789012:certificate/abc-1"
 
 // loadbalancerVariants are three stacks: dev-like (HTTP, no logs), prod-like
 // (HTTPS, deletion protection, access logs) and an internal ALB with access
@@ -24,31 +20,13 @@ type loadbalancerVariants struct {
 
 var loadbalancerStacks = synthOnce(func() loadbalancerVariants {
 	return loadbalancerVariants{
-		dev: loadbalancerSynth(loadbalancer.Props{NamePrefix: "proj-dev"}),
-		prod: loadbalancerSynth(loadbalancer.Props{
-			NamePrefix: "proj-prod", HTTPS: true, CertificateArn: jsii.String(albCertArn),
-			DeletionProtection: true, AccessLogs: true, DeregistrationDelaySeconds: 600,
-		}),
-		newRegion: loadbalancerSynth(loadbalancer.Props{
+		dev:  modulestacks.LoadBalancer(loadbalancer.Props{NamePrefix: "proj-dev"}),
+		prod: modulestacks.LoadBalancer(modulestacks.LoadBalancerProdProps()),
+		newRegion: modulestacks.LoadBalancer(loadbalancer.Props{
 			NamePrefix: "proj-uae", Region: "me-central-1", AccessLogs: true, ForceDestroyLogs: true, Internal: true,
 		}),
 	}
 })
-
-func loadbalancerSynth(p loadbalancer.Props) *testutil.Synthesized {
-	stack := testutil.NewStack()
-	loadbalancer.New(stack, "lb", withNetwork(p))
-	return testutil.Synth(stack)
-}
-
-// withNetwork fills in what the networking module provides.
-func withNetwork(p loadbalancer.Props) loadbalancer.Props {
-	p.VpcID = jsii.String("vpc-0123456789abcdef0")
-	p.SubnetIDs = jsii.Strings("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb")
-	p.SecurityGroupID = jsii.String("sg-0123456789abcdef0")
-	p.AppPort = 3000
-	return p
-}
 
 func TestLoadBalancer(t *testing.T) {
 	v := loadbalancerStacks()
@@ -138,7 +116,7 @@ func TestLoadBalancerListeners(t *testing.T) {
 		testutil.RefuteResource(t, prod, "aws_lb_listener", map[string]any{"port": 80, "default_action": forward(prod)})
 		testutil.AssertResource(t, prod, "aws_lb_listener", map[string]any{
 			"port": 443, "protocol": "HTTPS", "default_action": forward(prod),
-			"ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificate_arn": albCertArn,
+			"ssl_policy": "ELBSecurityPolicy-TLS13-1-2-2021-06", "certificate_arn": modulestacks.ALBCertArn,
 			"load_balancer_arn": prod.Ref("aws_lb", "alb", "arn"),
 		})
 		if n := prod.Count("aws_lb_listener"); n != 2 {
@@ -250,11 +228,11 @@ func TestLoadBalancerValidation(t *testing.T) {
 		props loadbalancer.Props
 		want  string
 	}{
-		{"https without certificate", withNetwork(loadbalancer.Props{NamePrefix: "p-dev", HTTPS: true}), "HTTPS needs CertificateArn"},
-		{"name too long", withNetwork(loadbalancer.Props{NamePrefix: "a-very-long-project-name-prod"}), `"a-very-long-project-name-prod-alb" is 33 characters`},
+		{"https without certificate", modulestacks.WithNetwork(loadbalancer.Props{NamePrefix: "p-dev", HTTPS: true}), "HTTPS needs CertificateArn"},
+		{"name too long", modulestacks.WithNetwork(loadbalancer.Props{NamePrefix: "a-very-long-project-name-prod"}), `"a-very-long-project-name-prod-alb" is 33 characters`},
 		{"no network", loadbalancer.Props{NamePrefix: "p-dev"}, "VpcID, SubnetIDs and SecurityGroupID are required"},
-		{"no prefix", withNetwork(loadbalancer.Props{}), "NamePrefix is empty"},
-		{"not a TLS 1.3 policy", withNetwork(loadbalancer.Props{NamePrefix: "p-dev", SslPolicy: "ELBSecurityPolicy-2016-08"}), `SslPolicy "ELBSecurityPolicy-2016-08" is not a TLS 1.3 policy`},
+		{"no prefix", modulestacks.WithNetwork(loadbalancer.Props{}), "NamePrefix is empty"},
+		{"not a TLS 1.3 policy", modulestacks.WithNetwork(loadbalancer.Props{NamePrefix: "p-dev", SslPolicy: "ELBSecurityPolicy-2016-08"}), `SslPolicy "ELBSecurityPolicy-2016-08" is not a TLS 1.3 policy`},
 		// Every problem in one panic, not the first one found.
 		{"all at once", loadbalancer.Props{HTTPS: true}, "NamePrefix is empty; VpcID, SubnetIDs and SecurityGroupID are required (from the networking module); AppPort 0 is not a TCP port (the bridge container's port is required); HTTPS needs CertificateArn"},
 	}
@@ -268,37 +246,6 @@ func TestLoadBalancerValidation(t *testing.T) {
 			}()
 			loadbalancer.New(testutil.NewStack(), "lb", tt.props)
 		})
-	}
-}
-
-// TestLoadBalancerPlan runs the prod-like variant (every resource and data source of the
-// module) through terraform init, validate and plan: the provider schema
-// accepts it, and aws_elb_service_account resolves without calling AWS.
-func TestLoadBalancerPlan(t *testing.T) {
-	t.Parallel()
-	plan := modulePlan(t, "loadbalancer_prod")
-
-	counts := testutil.CountByType(plan)
-	for typ, want := range map[string]int{
-		"aws_lb": 1, "aws_lb_target_group": 1, "aws_lb_listener": 2, "aws_s3_bucket": 1,
-		"aws_s3_bucket_policy": 1, "aws_s3_bucket_public_access_block": 1,
-		"aws_s3_bucket_ownership_controls": 1, "aws_s3_bucket_lifecycle_configuration": 1,
-		"aws_s3_bucket_server_side_encryption_configuration": 1,
-	} {
-		if counts[typ] != want {
-			t.Errorf("%s: %d planned, want %d", typ, counts[typ], want)
-		}
-	}
-	var arn any
-	if plan.PriorState != nil && plan.PriorState.Values != nil {
-		for _, r := range plan.PriorState.Values.RootModule.Resources {
-			if r.Mode == tfjson.DataResourceMode && r.Type == "aws_elb_service_account" {
-				arn = r.AttributeValues["arn"]
-			}
-		}
-	}
-	if arn != "arn:aws:iam::127311923021:root" {
-		t.Errorf("aws_elb_service_account arn = %v, want us-east-1's ELB account read at plan time", arn)
 	}
 }
 

@@ -1,6 +1,9 @@
 // Package modules_test holds the unit tests of every module under modules/,
-// in files named after the module (modules/<name>_test.go, and
-// <name>_plan_test.go for its terraform tiers), all in one test binary.
+// in files named after the module (modules/<name>_test.go), all in one test
+// binary. The stacks that go through Terraform are built by
+// internal/modulestacks, and their terraform tiers run in the stacks
+// package, in the plan and the `terraform test` it makes of the
+// environments (stacks/modules_tier_test.go).
 //
 // Why one binary: every test binary that synthesizes starts its own jsii
 // runtime, a node process that loads the 237 MB AWS provider bindings (about
@@ -22,8 +25,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/n8n-builder/infra/internal/testutil"
 )
@@ -49,9 +50,6 @@ func synthOnce[T any](build func() T) func() T {
 		return build()
 	})
 }
-
-// zoneID is the hosted zone the certificates and dns tests use.
-const zoneID = "Z0000000EXAMPLE000000"
 
 // resourceName returns the Terraform name of the one resource of typ whose
 // name contains part ("" matches any), so tests need not spell out the hash
@@ -124,69 +122,4 @@ func policyStatements(t *testing.T, s *testutil.Synthesized, part string) []map[
 		t.Fatalf("no policy document named like %q", part)
 	}
 	return out
-}
-
-// The terraform tiers of the module tests read plans of these stacks, all
-// made together on first use: one init, plan and show for the six of them
-// (testutil.PlanTogether) instead of three commands each, every one of
-// which loads the provider's schema. Variants the environments use as they
-// are (the dev and private-ALB frontends, CDN logs) plan inside the stacks'
-// plan tier instead.
-var (
-	modulePlansOnce sync.Once
-	modulePlans     map[string]testutil.Plan
-)
-
-// modulePlan returns the terraform plan of one module test stack, or skips
-// the test without terraform (fails under CI).
-func modulePlan(t *testing.T, name string) *tfjson.Plan {
-	t.Helper()
-	tf := testutil.NeedTerraform(t)
-	modulePlansOnce.Do(func() {
-		config := func(s *testutil.Synthesized) testutil.Config { return testutil.Config{JSON: []byte(s.JSON)} }
-		modulePlans = tf.PlanTogether(t, map[string]testutil.Config{
-			"certificates_regional": config(certificatesStacks().regional),
-			"ecs_scaled":            config(ecsStacks().scaled),
-			"frontend_prod":         config(frontendStacks().prod),
-			"loadbalancer_prod":     config(loadbalancerStacks().prod),
-			"monitoring_away":       config(monitoringStacks().away),
-			"waf_restricted":        config(wafStacks().restricted),
-		})
-	})
-	plan, ok := modulePlans[name]
-	if !ok {
-		t.Fatalf("no plan of %s: planning the module stacks failed in an earlier test, or no such stack", name)
-	}
-	return plan.Plan
-}
-
-// The apply tiers apply and destroy their stacks under `terraform test` with
-// a mocked provider, all in one run of the command for the same reason: one
-// test file each, applying its stack (the first is the root configuration,
-// whose provider blocks, default and aliased, the mocks follow).
-var (
-	moduleAppliesOnce sync.Once
-	moduleApplies     string // what terraform test printed
-)
-
-// moduleApplied fails the test unless the test file named file passed:
-// its stack applied, met its checks and was destroyed.
-func moduleApplied(t *testing.T, file string) {
-	t.Helper()
-	tf := testutil.NeedTerraform(t)
-	moduleAppliesOnce.Do(func() {
-		ecs := ecsStacks().scaled
-		moduleApplies, _ = tf.TestWithMocks(t, map[string][]byte{
-			"":                []byte(certificatesStacks().regional.JSON),
-			"ecs_scaled":      []byte(ecs.JSON),
-			"monitoring_away": []byte(monitoringStacks().away.JSON),
-		}, []testutil.TestFile{
-			{Name: "certificates", Runs: []testutil.TestRun{{Name: "apply"}}},
-			{Name: "ecs", Runs: []testutil.TestRun{{Name: "apply", Config: "ecs_scaled", Checks: ecsEnvironmentChecks(t, ecs)}}},
-			{Name: "monitoring", Runs: []testutil.TestRun{{Name: "apply", Config: "monitoring_away"}}},
-		})
-	})
-	if !strings.Contains(moduleApplies, "\n"+file+".tftest.hcl... pass") {
-		t.Errorf("%s.tftest.hcl did not pass; terraform test printed:\n%s", file, moduleApplies)
-	}
 }

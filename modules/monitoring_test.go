@@ -9,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
-
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/monitoring"
 )
@@ -23,33 +21,12 @@ type monitoringVariants struct {
 	homeAlarms []string // the alarm names New returned for home
 }
 
-func monitoringProps(region string) monitoring.Props {
-	return monitoring.Props{
-		NamePrefix:            "proj-env",
-		Region:                region,
-		LoadBalancerArnSuffix: jsii.String("app/proj-env-alb/0123"),
-		TargetGroupArnSuffix:  jsii.String("targetgroup/proj-env-tg/4567"),
-		ClusterName:           jsii.String("proj-env-cluster"),
-		ServiceName:           jsii.String("proj-env-bridge"),
-		DistributionID:        jsii.String("EDIST"),
-	}
-}
-
 var monitoringStacks = synthOnce(func() (v monitoringVariants) {
 	stack := testutil.NewStack()
-	v.homeAlarms = monitoring.New(stack, "monitoring", monitoringProps("us-east-1")).AlarmNames
+	v.homeAlarms = monitoring.New(stack, "monitoring", modulestacks.MonitoringProps("us-east-1")).AlarmNames
 	v.home = testutil.Synth(stack)
 
-	stack = testutil.NewStackIn("eu-west-1")
-	p := monitoringProps("eu-west-1")
-	p.GlobalProvider = provider.NewAwsProvider(stack, jsii.String("aws_us_east_1"), &provider.AwsProviderConfig{
-		Alias: jsii.String("us_east_1"), Region: jsii.String("us-east-1"),
-	})
-	p.Emails = []string{"oncall@example.com", "Lead@example.com", "oncall@example.com"}
-	p.MonthlyBudgetUsd = 300
-	p.KeyDeletionWindowDays = 7
-	monitoring.New(stack, "monitoring", p)
-	v.away = testutil.Synth(stack)
+	v.away = modulestacks.MonitoringInEU()
 	return v
 })
 
@@ -348,7 +325,7 @@ func TestMonitoringMisuse(t *testing.T) {
 		"negative budget": {func(p *monitoring.Props) { p.MonthlyBudgetUsd = -1 }, []string{"MonthlyBudgetUsd -1"}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			p := monitoringProps("us-east-1")
+			p := modulestacks.MonitoringProps("us-east-1")
 			tt.mutate(&p)
 			msg := func() (msg string) {
 				defer func() { msg = fmt.Sprint(recover()) }()

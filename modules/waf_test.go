@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-	"github.com/cdktf/cdktf-provider-aws-go/aws/v19/provider"
-
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/modules/waf"
 )
@@ -20,26 +18,10 @@ type wafVariants struct{ open, restricted *testutil.Synthesized }
 
 var wafStacks = synthOnce(func() wafVariants {
 	return wafVariants{
-		open: wafSynth("us-east-1", false, waf.Props{NamePrefix: "proj-dev"}),
-		restricted: wafSynth("eu-west-1", true, waf.Props{
-			NamePrefix:           "proj-prod",
-			RateLimitPer5Min:     500,
-			AllowedCidrs:         []string{"203.0.113.0/24", "198.51.100.7/32"},
-			CallbackAllowedCidrs: []string{"192.0.2.10/32"},
-		}),
+		open:       modulestacks.WAF("us-east-1", false, waf.Props{NamePrefix: "proj-dev"}),
+		restricted: modulestacks.WAF("eu-west-1", true, modulestacks.WAFRestrictedProps()),
 	}
 })
-
-func wafSynth(region string, global bool, p waf.Props) *testutil.Synthesized {
-	stack := testutil.NewStackIn(region)
-	if global {
-		p.Provider = provider.NewAwsProvider(stack, jsii.String("aws_global"), &provider.AwsProviderConfig{
-			Region: jsii.String("us-east-1"), Alias: jsii.String("global"),
-		})
-	}
-	waf.New(stack, "waf", p)
-	return testutil.Synth(stack)
-}
 
 // rule is one web ACL rule as synthesized; Statement stays generic.
 type rule struct {
@@ -331,86 +313,5 @@ func TestWAFProvider(t *testing.T) {
 		if p, ok := acl["provider"]; ok {
 			t.Errorf("open: %s has provider %v, want the default one", name, p)
 		}
-	}
-}
-
-// TestWAFPlan proves the untyped rule statements match the provider's schema.
-func TestWAFPlan(t *testing.T) {
-	t.Parallel()
-	plan := modulePlan(t, "waf_restricted")
-	got := testutil.CountByType(plan)
-	for typ, want := range map[string]int{"aws_wafv2_web_acl": 1, "aws_wafv2_ip_set": 2} {
-		if got[typ] != want {
-			t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
-		}
-	}
-	// The provider read the nested maps as blocks: the planned values (where
-	// every block is a list) still hold the override and the 5-minute window.
-	var planned struct {
-		Rule []struct {
-			Name      string `json:"name"`
-			Statement []struct {
-				RateBased []struct {
-					Limit  int `json:"limit"`
-					Window int `json:"evaluation_window_sec"`
-				} `json:"rate_based_statement"`
-				Managed []struct {
-					Overrides []struct {
-						Name string `json:"name"`
-					} `json:"rule_action_override"`
-				} `json:"managed_rule_group_statement"`
-				And []struct {
-					Statement []struct {
-						Label []struct {
-							Key string `json:"key"`
-						} `json:"label_match_statement"`
-						ByteMatch []struct {
-							SearchString string `json:"search_string"`
-						} `json:"byte_match_statement"`
-					} `json:"statement"`
-				} `json:"and_statement"`
-			} `json:"statement"`
-		} `json:"rule"`
-	}
-	for _, r := range testutil.PlannedResources(plan) {
-		if r.Type == "aws_wafv2_web_acl" {
-			b, _ := json.Marshal(r.AttributeValues)
-			if err := json.Unmarshal(b, &planned); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	var overrides, matched []string
-	var limit, window int
-	for _, r := range planned.Rule {
-		for _, st := range r.Statement {
-			for _, m := range st.Managed {
-				for _, o := range m.Overrides {
-					overrides = append(overrides, r.Name+"/"+o.Name)
-				}
-			}
-			for _, rb := range st.RateBased {
-				limit, window = rb.Limit, rb.Window
-			}
-			for _, and := range st.And {
-				for _, inner := range and.Statement {
-					for _, l := range inner.Label {
-						matched = append(matched, r.Name+"/label "+l.Key)
-					}
-					for _, b := range inner.ByteMatch {
-						matched = append(matched, r.Name+"/path "+b.SearchString)
-					}
-				}
-			}
-		}
-	}
-	if want := []string{waf.RuleCommon + "/SizeRestrictions_BODY"}; !reflect.DeepEqual(overrides, want) {
-		t.Errorf("planned overrides = %v, want %v", overrides, want)
-	}
-	if want := []string{waf.RuleBodySize + "/label " + waf.BodySizeLabel, waf.RuleCallbackGuard + "/path /error-callback"}; !reflect.DeepEqual(matched, want) {
-		t.Errorf("planned and_statements match %v, want %v", matched, want)
-	}
-	if limit != 500 || window != 300 {
-		t.Errorf("planned rate limit %d per %d s, want 500 per 300 s", limit, window)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/stacks"
 )
@@ -17,9 +18,7 @@ import (
 // applyChecks picks key values of an environment to assert after apply.
 func applyChecks(s *stackOutput) []testutil.StateCheck {
 	env := s.env
-	addr := func(typ, part string) string {
-		return strings.TrimSuffix(strings.TrimPrefix(s.Ref(typ, part, "x"), "${"), ".x}")
-	}
+	addr := func(typ, part string) string { return resourceAddress(s.Synthesized, typ, part) }
 	recovery := 0
 	if env.Protected {
 		recovery = env.Secret.RecoveryWindowDays
@@ -48,7 +47,9 @@ func applyChecks(s *stackOutput) []testutil.StateCheck {
 //   - "lift": apply prod, apply it again with "protected": false in its
 //     file (the README's way to remove prod on purpose), then destroy it;
 //   - "refuse": apply prod, whose destroy must then fail while planning
-//     (TestProtectedRefusesDestroy has both).
+//     (TestProtectedRefusesDestroy has both);
+//   - "certificates", "ecs", "monitoring": apply a module test stack (see
+//     moduleStacks), then destroy it.
 //
 // Prod is applied without its WAF (see protectionStacks).
 var (
@@ -56,8 +57,18 @@ var (
 	applies     string // what terraform test printed
 )
 
+// needApplies skips the test without terraform, and synthesizes the stacks
+// mockedApplies applies: call it before t.Parallel (jsii).
+func needApplies(t *testing.T) {
+	t.Helper()
+	testutil.NeedTerraform(t) // skip before synthesizing
+	if _, err := protectionStacks(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // mockedApplies returns what the package's `terraform test` printed, running
-// it on first use. Call protectionStacks before t.Parallel first (jsii).
+// it on first use. Call needApplies before t.Parallel first.
 func mockedApplies(t *testing.T) string {
 	t.Helper()
 	tf := testutil.NeedTerraform(t)
@@ -70,12 +81,19 @@ func mockedApplies(t *testing.T) string {
 		if !prod.env.Protected || lifted.env.Protected || dev.env.Protected {
 			t.Fatalf("protected: prod %v, lifted prod %v, dev %v; want true, false, false", prod.env.Protected, lifted.env.Protected, dev.env.Protected)
 		}
-		applies, _ = tf.TestWithMocks(t, map[string][]byte{"": prod.json, "lifted": lifted.json, "dev": dev.json}, []testutil.TestFile{
+		configs := map[string][]byte{"": prod.json, "lifted": lifted.json, "dev": dev.json}
+		for _, name := range []string{modulestacks.CertificatesRegional, modulestacks.ECSScaled, modulestacks.MonitoringAway} {
+			configs[name] = []byte(moduleStacks[name].JSON)
+		}
+		applies, _ = tf.TestWithMocks(t, configs, []testutil.TestFile{
+			{Name: "certificates", Runs: []testutil.TestRun{{Name: "apply", Config: modulestacks.CertificatesRegional}}},
 			{Name: "dev", Runs: []testutil.TestRun{{Name: "apply", Config: "dev", Checks: applyChecks(dev)}}},
+			{Name: "ecs", Runs: []testutil.TestRun{{Name: "apply", Config: modulestacks.ECSScaled, Checks: ecsEnvironmentChecks(moduleStacks[modulestacks.ECSScaled])}}},
 			{Name: "lift", Runs: []testutil.TestRun{
 				{Name: "apply_protected", Checks: applyChecks(prod)},
 				{Name: "apply_unprotected", Config: "lifted", Checks: applyChecks(lifted)},
 			}},
+			{Name: "monitoring", Runs: []testutil.TestRun{{Name: "apply", Config: modulestacks.MonitoringAway}}},
 			{Name: "refuse", Runs: []testutil.TestRun{{Name: "apply", Checks: applyChecks(prod)}}},
 		})
 	})
@@ -83,16 +101,13 @@ func mockedApplies(t *testing.T) string {
 }
 
 // appliesRuns is how many runs mockedApplies has; all must pass.
-const appliesRuns = "4 passed, 0 failed"
+const appliesRuns = "7 passed, 0 failed"
 
 // TestApplyAndDestroy applies dev, the unprotected environment, with a
 // mocked AWS provider and destroys it (see mockedApplies), proving the whole
 // configuration applies and destroys without an account.
 func TestApplyAndDestroy(t *testing.T) {
-	testutil.NeedTerraform(t)                     // skip before synthesizing
-	if _, err := protectionStacks(); err != nil { // jsii, so before t.Parallel
-		t.Fatal(err)
-	}
+	needApplies(t)
 	t.Parallel() // plans run together (see TestMain)
 	if out := mockedApplies(t); !strings.Contains(out, "\ndev.tftest.hcl... pass") || !strings.Contains(out, appliesRuns) {
 		t.Errorf("dev did not apply and destroy; terraform test printed:\n%s", out)
@@ -112,11 +127,8 @@ func TestApplyAndDestroy(t *testing.T) {
 // it names only some protected resources; TestPreventDestroy checks that
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
-	testutil.NeedTerraform(t)    // skip before synthesizing
-	p, err := protectionStacks() // jsii, so before t.Parallel
-	if err != nil {
-		t.Fatal(err)
-	}
+	needApplies(t)
+	p, _ := protectionStacks()
 	t.Parallel() // plans run together (see TestMain)
 	out := mockedApplies(t)
 	if !strings.Contains(out, "\nlift.tftest.hcl... pass") {
@@ -125,6 +137,12 @@ func TestProtectedRefusesDestroy(t *testing.T) {
 	for _, problem := range refusalProblems(p.prod.Synthesized, out) {
 		t.Error(problem)
 	}
+}
+
+// resourceAddress is the address (type.name) of the one resource of s of
+// type typ whose name contains part.
+func resourceAddress(s *testutil.Synthesized, typ, part string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(s.Ref(typ, part, "x"), "${"), ".x}")
 }
 
 // refusedPattern finds the resources Terraform refused to destroy.
@@ -153,8 +171,8 @@ func refusalProblems(s *testutil.Synthesized, out string) []string {
 	// distribution (through its VPC origin), which is refused first, so
 	// Terraform never plans the ALB's own destroy; it stays in state
 	// (checked below) and carries the setting (TestPreventDestroy).
-	alb := strings.TrimSuffix(strings.Trim(s.Ref("aws_lb", "alb", "x"), "${}"), ".x")
-	distribution := strings.TrimSuffix(strings.Trim(s.Ref("aws_cloudfront_distribution", "distribution", "x"), "${}"), ".x")
+	alb := resourceAddress(s, "aws_lb", "alb")
+	distribution := resourceAddress(s, "aws_cloudfront_distribution", "distribution")
 	if !refused[alb] && !(s.Count("aws_cloudfront_vpc_origin") > 0 && refused[distribution]) {
 		problems = append(problems, fmt.Sprintf("neither the ALB nor the distribution in front of its VPC origin is among the refused resources %v", slices.Sorted(maps.Keys(refused))))
 	}
@@ -181,7 +199,7 @@ func refusalProblems(s *testutil.Synthesized, out string) []string {
 // a type outside PreventDestroy must each be reported.
 func TestRefusalProblemsCatches(t *testing.T) {
 	s := stack(t, "prod")
-	alb := strings.TrimSuffix(strings.Trim(s.Ref("aws_lb", "alb", "x"), "${}"), ".x")
+	alb := resourceAddress(s.Synthesized, "aws_lb", "alb")
 	var all []string
 	for _, typ := range slices.Sorted(maps.Keys(s.Tree()["resource"].(map[string]any))) {
 		for _, name := range slices.Sorted(maps.Keys(s.Resources(typ))) {
@@ -191,23 +209,23 @@ func TestRefusalProblemsCatches(t *testing.T) {
 	refused := func(addr string) string {
 		return "Error: Instance cannot be destroyed\nResource " + addr + " has\nlifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed.\n"
 	}
-	good := "dev.tftest.hcl... pass\nlift.tftest.hcl... pass\nrefuse.tftest.hcl... fail\nFailure! 4 passed, 0 failed.\n" + refused(alb) +
+	good := "dev.tftest.hcl... pass\nlift.tftest.hcl... pass\nrefuse.tftest.hcl... fail\nFailure! " + appliesRuns + ".\n" + refused(alb) +
 		"Terraform left the following resources in state after executing\nrefuse.tftest.hcl/apply, and they need to be cleaned up manually:\n" + strings.Join(all, "\n")
 	if p := refusalProblems(s.Synthesized, good); len(p) != 0 {
 		t.Fatalf("the expected output was flagged:\n%s", strings.Join(p, "\n"))
 	}
 	// prod's ALB is private: the distribution in front of its VPC origin may
 	// be the one refused instead.
-	distribution := strings.TrimSuffix(strings.Trim(s.Ref("aws_cloudfront_distribution", "distribution", "x"), "${}"), ".x")
+	distribution := resourceAddress(s.Synthesized, "aws_cloudfront_distribution", "distribution")
 	if p := refusalProblems(s.Synthesized, strings.Replace(good, refused(alb), refused(distribution), 1)); len(p) != 0 {
 		t.Errorf("the distribution refused in front of the private ALB was flagged:\n%s", strings.Join(p, "\n"))
 	}
 	for name, out := range map[string]string{
-		"destroyed":    "dev.tftest.hcl... pass\nlift.tftest.hcl... pass\nrefuse.tftest.hcl... pass\nSuccess! 4 passed, 0 failed.",
+		"destroyed":    "dev.tftest.hcl... pass\nlift.tftest.hcl... pass\nrefuse.tftest.hcl... pass\nSuccess! " + appliesRuns + ".",
 		"one deleted":  strings.Replace(good, all[0]+"\n", "", 1),
 		"wrong type":   good + refused("aws_iam_role.ecs_task_role_X"),
 		"no ALB":       strings.Replace(good, refused(alb), refused("aws_vpc.networking_vpc_X"), 1),
-		"a run failed": strings.Replace(good, "4 passed, 0 failed", "3 passed, 1 failed", 1),
+		"a run failed": strings.Replace(good, " 0 failed", " 1 failed", 1),
 	} {
 		if p := refusalProblems(s.Synthesized, out); len(p) == 0 {
 			t.Errorf("%s: not flagged", name)

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-cdk-go/cdktf"
 
 	"github.com/n8n-builder/infra/environments"
+	"github.com/n8n-builder/infra/internal/modulestacks"
 	"github.com/n8n-builder/infra/internal/testutil"
 	"github.com/n8n-builder/infra/stacks"
 )
@@ -43,6 +44,9 @@ func TestMain(m *testing.M) {
 		}
 		if synthesized, err = synthAll(envs); err != nil {
 			return err
+		}
+		if !testing.Short() { // only the terraform tiers read them
+			moduleStacks = modulestacks.Planned()
 		}
 		bootstrapJSON, err = synthBootstrap(envs)
 		return err

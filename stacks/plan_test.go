@@ -15,8 +15,9 @@ import (
 // every terraform command spends seconds loading the provider's schema,
 // whatever the size of the configuration). Terraform's plan holds each
 // environment as synthesized (cdk.tf.json), the same in its HCL form
-// (cdk.tf, named "<env>_hcl") and the bootstrap stack; OpenTofu's each
-// environment. Trivy scans each stack's part of the plan.
+// (cdk.tf, named "<env>_hcl"), the bootstrap stack and the modules' test
+// stacks (see moduleStacks); OpenTofu's each environment. Trivy scans each
+// environment's and the bootstrap stack's part of the plan.
 var (
 	plansOnce sync.Map // CLI -> *sync.Once
 	plans     sync.Map // CLI + " " + stack -> testutil.Plan
@@ -25,7 +26,8 @@ var (
 // hclSuffix names the HCL form of a stack in terraform's plan.
 const hclSuffix = "_hcl"
 
-// plan returns the terraform plan of a stack (an environment, or bootstrap).
+// plan returns the terraform plan of a stack (an environment, bootstrap, or
+// a module test stack).
 func plan(t *testing.T, name string) *tfjson.Plan {
 	return makePlan(t, "terraform", name).Plan
 }
@@ -49,6 +51,9 @@ func makePlan(t *testing.T, cli, name string) testutil.Plan {
 		}
 		if cli == "terraform" {
 			configs[stacks.BootstrapStack] = testutil.Config{JSON: bootstrapJSON}
+			for name, s := range moduleStacks {
+				configs[name] = testutil.Config{JSON: []byte(s.JSON)}
+			}
 		}
 		for stack, p := range tf.PlanTogether(t, configs) {
 			plans.Store(cli+" "+stack, p)
@@ -59,6 +64,18 @@ func makePlan(t *testing.T, cli, name string) testutil.Plan {
 		t.Fatalf("no %s plan of %s: an earlier test failed to make it", cli, name)
 	}
 	return p.(testutil.Plan)
+}
+
+// assertCounts fails the test for every resource type in want that plan
+// does not create exactly that many of.
+func assertCounts(t *testing.T, plan *tfjson.Plan, want map[string]int) {
+	t.Helper()
+	got := testutil.CountByType(plan)
+	for typ, n := range want {
+		if got[typ] != n {
+			t.Errorf("%s: %d planned, want %d", typ, got[typ], n)
+		}
+	}
 }
 
 func TestPlanNetworking(t *testing.T) {

@@ -110,12 +110,7 @@ func TestPlanResourceCounts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {
 			t.Parallel()
-			got := testutil.CountByType(plan(t, tt.env))
-			for typ, want := range tt.counts {
-				if got[typ] != want {
-					t.Errorf("%s: %d planned, want %d", typ, got[typ], want)
-				}
-			}
+			assertCounts(t, plan(t, tt.env), tt.counts)
 		})
 	}
 }
