@@ -58,13 +58,15 @@ var (
 )
 
 // needApplies skips the test without terraform, and synthesizes the stacks
-// mockedApplies applies: call it before t.Parallel (jsii).
-func needApplies(t *testing.T) {
+// mockedApplies applies, returning prod's: call it before t.Parallel (jsii).
+func needApplies(t *testing.T) protection {
 	t.Helper()
 	testutil.NeedTerraform(t) // skip before synthesizing
-	if _, err := protectionStacks(); err != nil {
+	p, err := protectionStacks()
+	if err != nil {
 		t.Fatal(err)
 	}
+	return p
 }
 
 // mockedApplies returns what the package's `terraform test` printed, running
@@ -127,8 +129,7 @@ func TestApplyAndDestroy(t *testing.T) {
 // it names only some protected resources; TestPreventDestroy checks that
 // every one carries the setting.
 func TestProtectedRefusesDestroy(t *testing.T) {
-	needApplies(t)
-	p, _ := protectionStacks()
+	p := needApplies(t)
 	t.Parallel() // plans run together (see TestMain)
 	out := mockedApplies(t)
 	if !strings.Contains(out, "\nlift.tftest.hcl... pass") {
